@@ -1,0 +1,24 @@
+package dev.switchboard.plugin.api;
+
+import java.nio.file.Path;
+
+/** What the gateway offers a channel. The gateway implements it; plugins only call it. */
+public interface ChannelContext {
+
+  /**
+   * Stores an inbound event: routes it to the sessions whose wirings take it, or records it as
+   * dropped. Returns only after the event is durably stored, so the channel may then acknowledge
+   * the platform. A redelivered event (same chat and message id) comes back as {@link
+   * InboundOutcome.Duplicate} and is not stored twice.
+   *
+   * @throws StoreUnavailableException when the event could not be stored (e.g. the disk is full);
+   *     the channel must not acknowledge the platform then, so that the platform sends it again
+   */
+  InboundOutcome submit(InboundEvent event);
+
+  /**
+   * A folder that belongs to this channel alone, for state it must keep across restarts (poll
+   * offsets, its own message logs). It exists when the channel is created.
+   */
+  Path dataDir();
+}
