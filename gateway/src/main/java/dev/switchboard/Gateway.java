@@ -1,0 +1,219 @@
+package dev.switchboard;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.admin.Administration;
+import dev.switchboard.agents.AgentSettings;
+import dev.switchboard.agents.EchoProvider;
+import dev.switchboard.agents.Supervisor;
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.delivery.DeliveryPolicy;
+import dev.switchboard.delivery.DeliveryScheduler;
+import dev.switchboard.delivery.DeliveryStats;
+import dev.switchboard.delivery.OutboundIngest;
+import dev.switchboard.http.HttpServer;
+import dev.switchboard.plugin.api.AgentProvider;
+import dev.switchboard.plugin.api.AgentProviderFactory;
+import dev.switchboard.plugin.api.RateLimit;
+import dev.switchboard.plugin.api.Settings;
+import dev.switchboard.plugins.ChannelHost;
+import dev.switchboard.plugins.ChannelStatus;
+import dev.switchboard.plugins.InboundStats;
+import dev.switchboard.plugins.PluginHost;
+import dev.switchboard.plugins.PluginStatus;
+import dev.switchboard.routing.Router;
+import dev.switchboard.store.CentralDb;
+import dev.switchboard.store.SessionFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: every part, wired with {@code new}. The parts never call each other directly
+ * except through the hints wired here (a session has new inbound; a session's outbound changed;
+ * deliveries are due); the tables are the interface between them.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final CentralDb central;
+  private final PluginHost plugins;
+  private final Map<String, AgentProvider> providers = new LinkedHashMap<>();
+  private final ChannelHost channels;
+  private final DeliveryScheduler scheduler;
+  private final Supervisor supervisor;
+  private final Router router;
+  private final HttpServer http;
+
+  private Gateway(GatewayConfig config, Clock clock) {
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create data folder " + config.dataDir(), e);
+    }
+    central = CentralDb.open(config.dataDir().resolve("switchboard.db"));
+    new Administration(central, clock).apply(config);
+    SessionFiles files = new SessionFiles(config.dataDir());
+
+    plugins = new PluginHost(config.pluginsDir());
+    plugins.load();
+    providers.put(EchoProvider.NAME, new EchoProvider());
+    for (AgentProviderFactory factory : plugins.agentProviderFactories()) {
+      createProvider(config, factory);
+    }
+
+    channels =
+        new ChannelHost(
+            config.channels(), config.environment(), config.dataDir(),
+            (type, event) -> router().route(type, event));
+    GatewayConfig.DeliverySettings d = config.delivery();
+    Map<String, RateLimit> rates = new LinkedHashMap<>();
+    d.rateLimits().forEach((type, r) -> rates.put(type, new RateLimit(r.burst(), r.interval())));
+    scheduler =
+        new DeliveryScheduler(
+            central, files, channels,
+            new DeliveryPolicy(d.maxAttempts(), d.initialBackoff(), d.maxBackoff(), rates),
+            clock, id -> supervisor().wake(id));
+    OutboundIngest ingest = new OutboundIngest(central, files, clock, scheduler::signal);
+    GatewayConfig.Agents a = config.agents();
+    supervisor =
+        new Supervisor(
+            central, files, providers,
+            new AgentSettings(a.maxRunning(), a.idleTimeout(), a.heartbeatTimeout(), a.stopGrace(),
+                a.maxTries(), config.timezone()),
+            clock, d.pollInterval(), ingest::ingest);
+    router = new Router(central, files, clock, supervisor::wake);
+
+    channels.create(plugins.channelFactories());
+    http =
+        new HttpServer(
+            config.http().host(), config.http().port(), config.http().maxBodyBytes(), channels,
+            channels.routes(), this::readiness, this::metrics);
+    supervisor.start();
+    scheduler.start();
+    channels.startAll();
+  }
+
+  /** Starts a gateway; returns once it serves HTTP and its channels have started (or failed). */
+  public static Gateway start(GatewayConfig config, Clock clock) {
+    return new Gateway(config, clock);
+  }
+
+  private Router router() {
+    return router;
+  }
+
+  private Supervisor supervisor() {
+    return supervisor;
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  private void createProvider(GatewayConfig config, AgentProviderFactory factory) {
+    String name = factory.name();
+    Map<String, String> section = config.agents().providers().getOrDefault(name, Map.of());
+    try {
+      providers.put(
+          name, factory.create(new Settings("agents.providers." + name, section, config.environment())));
+      LOG.info("agent provider {} ready", name);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.error("agent provider {} could not be created: {}", name, e.getMessage());
+    }
+  }
+
+  private HttpServer.Readiness readiness() {
+    ObjectNode root = JSON.createObjectNode();
+    boolean ready = true;
+    ObjectNode channelNodes = root.putObject("channels");
+    for (ChannelStatus status : channels.statuses()) {
+      ObjectNode node = channelNodes.putObject(status.channelType());
+      node.put("state", status.state());
+      if (status.problem() != null) {
+        node.put("problem", status.problem());
+      }
+      ready &= status.running();
+    }
+    ObjectNode pluginNodes = root.putObject("plugins");
+    for (PluginStatus status : plugins.statuses()) {
+      ObjectNode node = pluginNodes.putObject(status.id());
+      node.put("version", status.version());
+      node.put("state", status.state());
+      if (status.problem() != null) {
+        node.put("problem", status.problem());
+      }
+      ready &= status.ok();
+    }
+    ObjectNode agents = root.putObject("agents");
+    agents.put("running", supervisor.runningSessions().size());
+    agents.put("queued", supervisor.queued());
+    agents.putArray("providers").addAll(providers.keySet().stream().map(JSON.getNodeFactory()::textNode).toList());
+    root.put("ready", ready);
+    return new HttpServer.Readiness(ready, root.toString());
+  }
+
+  private String metrics() {
+    InboundStats in = channels.stats();
+    DeliveryStats out = scheduler.stats();
+    StringBuilder text = new StringBuilder();
+    text.append("# HELP switchboard_inbound_total Inbound messages by outcome.\n");
+    text.append("# TYPE switchboard_inbound_total counter\n");
+    counter(text, "switchboard_inbound_total", "outcome", "stored", in.stored());
+    counter(text, "switchboard_inbound_total", "outcome", "duplicate", in.duplicates());
+    counter(text, "switchboard_inbound_total", "outcome", "dropped", in.dropped());
+    counter(text, "switchboard_inbound_total", "outcome", "rejected", in.rejectedCount());
+    text.append("# HELP switchboard_delivery_attempts_total Delivery attempts by outcome.\n");
+    text.append("# TYPE switchboard_delivery_attempts_total counter\n");
+    counter(text, "switchboard_delivery_attempts_total", "outcome", "delivered", out.deliveredCount());
+    counter(text, "switchboard_delivery_attempts_total", "outcome", "failed", out.failedCount());
+    counter(text, "switchboard_delivery_attempts_total", "outcome", "retried", out.retriedCount());
+    counter(text, "switchboard_delivery_attempts_total", "outcome", "rate_limited", out.rateLimitedCount());
+    text.append("# HELP switchboard_agents_running Agents running now.\n");
+    text.append("# TYPE switchboard_agents_running gauge\n");
+    text.append("switchboard_agents_running ").append(supervisor.runningSessions().size()).append('\n');
+    text.append("# HELP switchboard_agents_queued Sessions waiting for an agent slot.\n");
+    text.append("# TYPE switchboard_agents_queued gauge\n");
+    text.append("switchboard_agents_queued ").append(supervisor.queued()).append('\n');
+    text.append("# HELP switchboard_channel_up Whether a channel is running (1) or not (0).\n");
+    text.append("# TYPE switchboard_channel_up gauge\n");
+    for (ChannelStatus status : channels.statuses()) {
+      text.append("switchboard_channel_up{channel=\"").append(status.channelType()).append("\"} ")
+          .append(status.running() ? 1 : 0).append('\n');
+    }
+    return text.toString();
+  }
+
+  private static void counter(StringBuilder text, String name, String label, String value, long count) {
+    text.append(name).append('{').append(label).append("=\"").append(value).append("\"} ").append(count).append('\n');
+  }
+
+  /**
+   * Stops in an order that loses nothing: channels stop taking input, HTTP stops, deliveries in
+   * flight finish, channels close, agents stop, then plugins and the database close. What was not
+   * finished stays pending in the tables and goes on at the next start.
+   */
+  @Override
+  public void close() {
+    channels.stopInput();
+    http.close();
+    scheduler.close();
+    channels.close();
+    supervisor.close();
+    providers.values().forEach(p -> {
+      try {
+        p.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing an agent provider: {}", e.toString());
+      }
+    });
+    plugins.close();
+    central.close();
+  }
+}

@@ -1,0 +1,92 @@
+package dev.switchboard.agents;
+
+import dev.switchboard.store.CentralDb;
+import dev.switchboard.store.InboundRows;
+import dev.switchboard.store.Jdbc;
+import dev.switchboard.store.OutboundRows;
+import dev.switchboard.store.SessionFiles;
+import dev.switchboard.store.SessionWork;
+import dev.switchboard.store.Times;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Copies the agent's acks into {@code messages_in.status}, and keeps the session's pending-work flag
+ * and next wake time in {@code session_work} true to what is left.
+ */
+final class AckSync {
+  private final CentralDb central;
+  private final SessionFiles files;
+  private final Clock clock;
+
+  AckSync(CentralDb central, SessionFiles files, Clock clock) {
+    this.central = central;
+    this.files = files;
+    this.clock = clock;
+  }
+
+  /** What is left of a session's inbound work after a sync. */
+  record Left(int due, int processing, int changed, Instant nextWake) {
+    boolean idle() {
+      return due == 0 && processing == 0;
+    }
+  }
+
+  Left sync(String sessionId, Path dir) {
+    // Read the flag's generation first: a message routed after this point bumps it, and then the
+    // flag is not cleared below even if this sync read inbound.db before that message landed.
+    long generation =
+        central.read(
+            c -> Jdbc.queryLong(c, "SELECT inbound_pending FROM session_work WHERE session_id = ?", sessionId));
+    List<InboundRows.Pending> pending = files.readInbound(dir, InboundRows::pending);
+    if (pending.isEmpty()) {
+      central.write(c -> {
+        SessionWork.markIdle(c, sessionId, null, generation);
+        return null;
+      });
+      return new Left(0, 0, 0, null);
+    }
+    List<String> ids = pending.stream().map(InboundRows.Pending::id).toList();
+    Map<String, String> acks = files.readOutbound(dir, c -> OutboundRows.acks(c, ids));
+    List<InboundRows.Pending> finished = new ArrayList<>();
+    int due = 0;
+    int processing = 0;
+    Instant now = clock.instant();
+    Instant nextWake = null;
+    for (InboundRows.Pending row : pending) {
+      String ack = acks.get(row.id());
+      if ("completed".equals(ack) || "failed".equals(ack)) {
+        finished.add(row);
+      } else if ("processing".equals(ack)) {
+        processing++;
+      } else if (row.processAfter() == null || !Times.parse(row.processAfter()).isAfter(now)) {
+        due++;
+      } else {
+        Instant at = Times.parse(row.processAfter());
+        nextWake = nextWake == null || at.isBefore(nextWake) ? at : nextWake;
+      }
+    }
+    if (!finished.isEmpty()) {
+      files.writeInbound(
+          dir,
+          c -> {
+            for (InboundRows.Pending row : finished) {
+              InboundRows.setStatus(c, row.id(), acks.get(row.id()));
+            }
+            return null;
+          });
+    }
+    if (due == 0 && processing == 0) {
+      String wakeAt = nextWake == null ? null : Times.format(nextWake);
+      central.write(c -> {
+        SessionWork.markIdle(c, sessionId, wakeAt, generation);
+        return null;
+      });
+    }
+    return new Left(due, processing, finished.size(), nextWake);
+  }
+}

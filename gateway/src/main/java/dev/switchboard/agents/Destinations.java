@@ -1,0 +1,59 @@
+package dev.switchboard.agents;
+
+import dev.switchboard.store.InboundRows.Destination;
+import dev.switchboard.store.Jdbc;
+import dev.switchboard.store.MessagingGroup;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The {@code destinations} an agent sees: every chat its agent group is wired to, named so that an
+ * agent can pick one ({@code <channel>-<chat name or id>}, made unique).
+ */
+final class Destinations {
+  private Destinations() {}
+
+  static List<MessagingGroup> wiredChats(Connection c, String agentGroupId) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT m.id, m.channel_type, m.platform_id, m.name, m.is_group, m.admin_user_id,"
+            + " m.created_at FROM messaging_groups m JOIN messaging_group_agents w"
+            + " ON w.messaging_group_id = m.id WHERE w.agent_group_id = ? ORDER BY m.created_at",
+        r ->
+            new MessagingGroup(
+                r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getInt(5) != 0,
+                r.getString(6), r.getString(7)),
+        agentGroupId);
+  }
+
+  static List<Destination> of(List<MessagingGroup> chats) {
+    List<Destination> result = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (MessagingGroup chat : chats) {
+      String base = slug(chat.channelType() + "-" + (chat.name() != null ? chat.name() : chat.platformId()));
+      String name = base;
+      for (int i = 2; !names.add(name); i++) {
+        name = base + "-" + i;
+      }
+      result.add(
+          new Destination(
+              name,
+              chat.name() != null ? chat.name() : chat.platformId(),
+              "channel",
+              chat.channelType(),
+              chat.platformId(),
+              null));
+    }
+    return result;
+  }
+
+  private static String slug(String text) {
+    String slug = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+    return slug.isEmpty() ? "chat" : slug;
+  }
+}

@@ -1,0 +1,535 @@
+package dev.switchboard.agents;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.plugin.api.AgentLaunch;
+import dev.switchboard.plugin.api.AgentProvider;
+import dev.switchboard.plugin.api.RunningAgent;
+import dev.switchboard.store.AgentGroup;
+import dev.switchboard.store.AgentGroups;
+import dev.switchboard.store.AgentRuns;
+import dev.switchboard.store.CentralDb;
+import dev.switchboard.store.InboundRows;
+import dev.switchboard.store.MessagingGroup;
+import dev.switchboard.store.MessagingGroups;
+import dev.switchboard.store.Session;
+import dev.switchboard.store.SessionFiles;
+import dev.switchboard.store.SessionWork;
+import dev.switchboard.store.Sessions;
+import dev.switchboard.store.Times;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the agents: starts one when its session has due work, at most {@code maxRunning} at once
+ * (further sessions wait in arrival order), stops idle ones, restarts one whose process died or
+ * whose heartbeat went stale while it had work, retries the rows it died on with backoff, and at
+ * start reconciles what a previous run of the gateway left running.
+ *
+ * <p>It talks to nothing but the tables and its providers: the router's wake calls and the
+ * watcher's change calls are hints to look now.
+ */
+public final class Supervisor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TICK = Duration.ofSeconds(1);
+  private static final Duration MAX_RESTART_DELAY = Duration.ofMinutes(5);
+
+  private final CentralDb central;
+  private final SessionFiles files;
+  private final Map<String, AgentProvider> providers;
+  private final AgentSettings settings;
+  private final Clock clock;
+  private final AckSync acks;
+  private final SessionWatcher watcher;
+  private final Consumer<String> outboundListener;
+  private final ScheduledExecutorService timer;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Map<String, Slot> running = new HashMap<>();
+  private final LinkedHashSet<String> queue = new LinkedHashSet<>();
+  private final Map<String, Integer> crashes = new HashMap<>();
+  private final Map<String, Instant> restartAfter = new HashMap<>();
+  private boolean closed;
+
+  /** A running (or starting) agent. */
+  private static final class Slot {
+    final String sessionId;
+    volatile RunningAgent agent;
+    volatile Path dir;
+    volatile String provider;
+    volatile Instant startedAt;
+    volatile Instant lastActivity;
+    volatile boolean stopRequested;
+
+    Slot(String sessionId, Instant now) {
+      this.sessionId = sessionId;
+      this.startedAt = now;
+      this.lastActivity = now;
+    }
+  }
+
+  /**
+   * @param outboundListener told a session id when its outbound.db should be read (after changes,
+   *     when an agent exits, and for sessions a previous run left running)
+   */
+  public Supervisor(
+      CentralDb central,
+      SessionFiles files,
+      Map<String, AgentProvider> providers,
+      AgentSettings settings,
+      Clock clock,
+      Duration pollInterval,
+      Consumer<String> outboundListener) {
+    this.central = central;
+    this.files = files;
+    this.providers = Map.copyOf(providers);
+    this.settings = settings;
+    this.clock = clock;
+    this.acks = new AckSync(central, files, clock);
+    this.outboundListener = outboundListener;
+    this.watcher = new SessionWatcher(this::onOutboundChange, pollInterval);
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("supervisor-timer").unstarted(r));
+  }
+
+  /** Reconciles what a previous run left behind, then wakes every session with due work. */
+  public void start() {
+    reconcile();
+    timer.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    wakeSessionsWithWork();
+  }
+
+  /** A hint that a session has new due inbound rows. */
+  public void wake(String sessionId) {
+    RunningAgent agent = null;
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      Slot slot = running.get(sessionId);
+      if (slot != null) {
+        agent = slot.agent;
+        slot.lastActivity = clock.instant();
+      } else if (!queue.contains(sessionId)) {
+        Instant notBefore = restartAfter.get(sessionId);
+        if (notBefore != null && notBefore.isAfter(clock.instant())) {
+          return;
+        }
+        if (running.size() < settings.maxRunning()) {
+          launch(sessionId);
+        } else {
+          queue.add(sessionId);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (agent != null) {
+      agent.wake();
+    }
+  }
+
+  /** Sessions whose agent is running or starting. */
+  public List<String> runningSessions() {
+    lock.lock();
+    try {
+      return List.copyOf(running.keySet());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public int queued() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // Called with the lock held.
+  private void launch(String sessionId) {
+    Slot slot = new Slot(sessionId, clock.instant());
+    running.put(sessionId, slot);
+    Thread.ofVirtual().name("start-" + sessionId).start(() -> startAgent(slot));
+  }
+
+  private void startAgent(Slot slot) {
+    String sessionId = slot.sessionId;
+    try {
+      Launch launch = prepare(sessionId);
+      AgentProvider provider = providers.get(launch.provider());
+      if (provider == null) {
+        throw new IllegalStateException(
+            "no agent provider '" + launch.provider() + "' is installed (known: "
+                + String.join(", ", providers.keySet()) + ")");
+      }
+      slot.dir = launch.launch().sessionDir();
+      slot.provider = launch.provider();
+      watcher.watch(sessionId, slot.dir);
+      RunningAgent agent = provider.start(launch.launch());
+      slot.agent = agent;
+      slot.startedAt = clock.instant();
+      String now = Times.format(clock.instant());
+      central.write(
+          c -> {
+            Sessions.setContainerStatus(c, sessionId, "running");
+            AgentRuns.record(c, new AgentRuns.Run(sessionId, launch.provider(), agent.ref()), now);
+            return null;
+          });
+      LOG.info("started agent for session {} ({})", sessionId, launch.provider());
+      agent.onExit().whenComplete((ignored, error) -> onExit(slot));
+      boolean stop;
+      lock.lock();
+      try {
+        stop = closed || slot.stopRequested;
+      } finally {
+        lock.unlock();
+      }
+      if (stop) {
+        agent.stop(settings.stopGrace());
+      } else {
+        agent.wake();
+      }
+    } catch (Exception e) {
+      LOG.error("could not start the agent of session {}: {}", sessionId, e.getMessage());
+      watcher.unwatch(sessionId);
+      lock.lock();
+      try {
+        running.remove(sessionId);
+        scheduleRestart(sessionId);
+      } finally {
+        lock.unlock();
+      }
+      startNextQueued();
+    }
+  }
+
+  private record Launch(AgentLaunch launch, String provider) {}
+
+  /** Loads the session, prepares its folder and host tables, and builds the launch. */
+  private Launch prepare(String sessionId) throws Exception {
+    record Rows(Session session, AgentGroup group, MessagingGroup chat, List<MessagingGroup> wired) {}
+    Rows rows =
+        central.read(
+            c -> {
+              Session session =
+                  Sessions.byId(c, sessionId)
+                      .orElseThrow(() -> new IllegalStateException("no session " + sessionId));
+              AgentGroup group =
+                  AgentGroups.byId(c, session.agentGroupId())
+                      .orElseThrow(() -> new IllegalStateException("no agent group " + session.agentGroupId()));
+              MessagingGroup chat =
+                  session.messagingGroupId() == null
+                      ? null
+                      : MessagingGroups.byId(c, session.messagingGroupId()).orElse(null);
+              return new Rows(session, group, chat, Destinations.wiredChats(c, group.id()));
+            });
+    String provider =
+        Optional.ofNullable(rows.session().agentProvider())
+            .or(() -> Optional.ofNullable(rows.group().agentProvider()))
+            .orElse(EchoProvider.NAME);
+    Path dir = files.ensure(rows.group().id(), sessionId);
+    files.writeInbound(
+        dir,
+        c -> {
+          InboundRows.writeDestinations(c, Destinations.of(rows.wired()));
+          if (rows.chat() != null) {
+            InboundRows.writeRouting(
+                c, rows.chat().channelType(), rows.chat().platformId(), rows.session().threadId());
+          }
+          return null;
+        });
+    Path workDir = files.groupsRoot().resolve(rows.group().folder());
+    Files.createDirectories(workDir);
+    Map<String, String> env =
+        SessionEnvironment.build(
+            sessionId,
+            dir,
+            rows.group(),
+            provider,
+            rows.chat() == null ? null : rows.chat().adminUserId(),
+            settings.timezone());
+    Map<String, Object> config =
+        rows.group().containerConfig() == null
+            ? Map.of()
+            : JSON.readValue(rows.group().containerConfig(), new TypeReference<Map<String, Object>>() {});
+    Path logFile = files.logsRoot().resolve(rows.group().id()).resolve(sessionId + ".log");
+    return new Launch(
+        new AgentLaunch(
+            sessionId, rows.group().id(), rows.group().name(), workDir, dir, env, config, logFile),
+        provider);
+  }
+
+  private void onExit(Slot slot) {
+    String sessionId = slot.sessionId;
+    watcher.unwatch(sessionId);
+    try {
+      central.write(
+          c -> {
+            Sessions.setContainerStatus(c, sessionId, "stopped");
+            AgentRuns.remove(c, sessionId);
+            return null;
+          });
+      outboundListener.accept(sessionId);
+      AckSync.Left left = acks.sync(sessionId, slot.dir);
+      boolean crashed = !slot.stopRequested;
+      if (crashed) {
+        LOG.warn("agent of session {} exited unexpectedly", sessionId);
+        retryUnfinished(sessionId, slot.dir);
+      }
+      lock.lock();
+      try {
+        running.remove(sessionId);
+        if (crashed && !closed) {
+          scheduleRestart(sessionId);
+        } else if (!left.idle() && !closed) {
+          queue.add(sessionId);
+        }
+      } finally {
+        lock.unlock();
+      }
+    } catch (RuntimeException e) {
+      LOG.error("cleaning up after the agent of session {}: {}", sessionId, e.toString());
+      lock.lock();
+      try {
+        running.remove(sessionId);
+      } finally {
+        lock.unlock();
+      }
+    }
+    startNextQueued();
+  }
+
+  /**
+   * Rows the agent was processing when it died get another try later (5 s × 2^tries), and are
+   * marked failed after {@code maxTries}.
+   */
+  private void retryUnfinished(String sessionId, Path dir) {
+    List<InboundRows.Pending> pending = files.readInbound(dir, InboundRows::pending);
+    List<String> ids = pending.stream().map(InboundRows.Pending::id).toList();
+    Map<String, String> ackStates =
+        files.readOutbound(dir, c -> dev.switchboard.store.OutboundRows.acks(c, ids));
+    Instant now = clock.instant();
+    files.writeInbound(
+        dir,
+        c -> {
+          for (InboundRows.Pending row : pending) {
+            if (!"processing".equals(ackStates.get(row.id()))) {
+              continue;
+            }
+            int tries = row.tries() + 1;
+            if (tries >= settings.maxTries()) {
+              LOG.warn("message {} of session {} failed after {} tries", row.id(), sessionId, tries);
+              InboundRows.setStatus(c, row.id(), "failed");
+            } else {
+              long delay = 5L << Math.min(tries, 20);
+              InboundRows.retryLater(
+                  c, row.id(), tries, Times.formatSeconds(now.plusSeconds(delay)));
+            }
+          }
+          return null;
+        });
+  }
+
+  // Called with the lock held: a crashing agent is restarted with growing delays.
+  private void scheduleRestart(String sessionId) {
+    int count = crashes.merge(sessionId, 1, Integer::sum);
+    Duration delay = Duration.ofSeconds(1L << Math.min(count - 1, 9));
+    if (delay.compareTo(MAX_RESTART_DELAY) > 0) {
+      delay = MAX_RESTART_DELAY;
+    }
+    restartAfter.put(sessionId, clock.instant().plus(delay));
+    timer.schedule(() -> wake(sessionId), delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void startNextQueued() {
+    lock.lock();
+    try {
+      while (!closed && running.size() < settings.maxRunning() && !queue.isEmpty()) {
+        String next = queue.iterator().next();
+        queue.remove(next);
+        launch(next);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void onOutboundChange(String sessionId) {
+    outboundListener.accept(sessionId);
+    Slot slot;
+    lock.lock();
+    try {
+      slot = running.get(sessionId);
+    } finally {
+      lock.unlock();
+    }
+    if (slot == null || slot.dir == null) {
+      return;
+    }
+    AckSync.Left left = acks.sync(sessionId, slot.dir);
+    if (left.changed() > 0) {
+      slot.lastActivity = clock.instant();
+      if (slot.agent != null && slot.startedAt.isBefore(clock.instant().minusSeconds(60))) {
+        lock.lock();
+        try {
+          crashes.remove(sessionId);
+          restartAfter.remove(sessionId);
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+  }
+
+  /** Once a second: scheduled wakes, idle agents, stale heartbeats. */
+  private void tick() {
+    try {
+      wakeSessionsWithWork();
+      Instant now = clock.instant();
+      for (Slot slot : slotsSnapshot()) {
+        checkSlot(slot, now);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("supervisor tick failed: {}", e.toString());
+    }
+  }
+
+  private void checkSlot(Slot slot, Instant now) {
+    RunningAgent agent = slot.agent;
+    if (agent == null || slot.stopRequested || slot.dir == null) {
+      return;
+    }
+    AckSync.Left left = acks.sync(slot.sessionId, slot.dir);
+    if (left.idle()) {
+      if (slot.lastActivity.plus(settings.idleTimeout()).isBefore(now)) {
+        LOG.info("stopping idle agent of session {}", slot.sessionId);
+        stop(slot);
+      }
+      return;
+    }
+    Instant beat = heartbeat(slot.dir).orElse(slot.startedAt);
+    Instant lastSign = beat.isAfter(slot.startedAt) ? beat : slot.startedAt;
+    if (lastSign.plus(settings.heartbeatTimeout()).isBefore(now)) {
+      LOG.warn(
+          "agent of session {} has work but no heartbeat since {}; restarting it",
+          slot.sessionId,
+          lastSign);
+      Thread.ofVirtual().start(() -> agent.stop(Duration.ofSeconds(2)));
+    }
+  }
+
+  private void stop(Slot slot) {
+    slot.stopRequested = true;
+    RunningAgent agent = slot.agent;
+    if (agent != null) {
+      Thread.ofVirtual().name("stop-" + slot.sessionId).start(() -> agent.stop(settings.stopGrace()));
+    }
+  }
+
+  private static Optional<Instant> heartbeat(Path dir) {
+    try {
+      return Optional.of(Files.getLastModifiedTime(dir.resolve(".heartbeat")).toInstant());
+    } catch (java.io.IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private List<Slot> slotsSnapshot() {
+    lock.lock();
+    try {
+      return new ArrayList<>(running.values());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void wakeSessionsWithWork() {
+    String now = Times.format(clock.instant());
+    List<String> sessions = central.read(c -> SessionWork.withWork(c, now));
+    sessions.forEach(this::wake);
+  }
+
+  /** Cleans up agents a killed gateway left behind, and reads what they wrote. */
+  private void reconcile() {
+    List<AgentRuns.Run> runs = central.read(AgentRuns::all);
+    for (AgentRuns.Run run : runs) {
+      AgentProvider provider = providers.get(run.provider());
+      if (provider != null) {
+        try {
+          provider.cleanUpStale(run.ref());
+        } catch (RuntimeException e) {
+          LOG.warn("cleaning up agent {} of session {}: {}", run.ref(), run.sessionId(), e.toString());
+        }
+      }
+    }
+    List<Session> leftRunning = central.read(c -> Sessions.withContainerStatus(c, "running"));
+    central.write(
+        c -> {
+          for (Session s : leftRunning) {
+            Sessions.setContainerStatus(c, s.id(), "stopped");
+          }
+          for (AgentRuns.Run run : runs) {
+            AgentRuns.remove(c, run.sessionId());
+          }
+          return null;
+        });
+    if (!leftRunning.isEmpty()) {
+      LOG.info("reconciled {} session(s) a previous run left running", leftRunning.size());
+    }
+    for (Session s : leftRunning) {
+      outboundListener.accept(s.id());
+    }
+  }
+
+  @Override
+  public void close() {
+    List<Slot> slots;
+    lock.lock();
+    try {
+      closed = true;
+      queue.clear();
+      slots = new ArrayList<>(running.values());
+    } finally {
+      lock.unlock();
+    }
+    timer.shutdownNow();
+    List<Thread> stopping = new ArrayList<>();
+    for (Slot slot : slots) {
+      slot.stopRequested = true;
+      RunningAgent agent = slot.agent;
+      if (agent != null) {
+        stopping.add(Thread.ofVirtual().start(() -> agent.stop(settings.stopGrace())));
+      }
+    }
+    for (Thread t : stopping) {
+      try {
+        t.join(settings.stopGrace().plusSeconds(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    watcher.close();
+  }
+}

@@ -1,0 +1,95 @@
+package dev.switchboard.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gateway's settings, validated. Built by {@link ConfigLoader} from {@code
+ * config/switchboard.yaml} and the environment; {@code config/switchboard.example.yaml} documents
+ * every key.
+ */
+public record GatewayConfig(
+    Path dataDir,
+    Path pluginsDir,
+    Http http,
+    ZoneId timezone,
+    Map<String, ChannelSection> channels,
+    Agents agents,
+    DeliverySettings delivery,
+    List<AgentGroupDeclaration> agentGroups,
+    List<WiringDeclaration> wirings,
+    Map<String, String> environment) {
+
+  public GatewayConfig {
+    requireNonNull(dataDir, "dataDir is null");
+    requireNonNull(pluginsDir, "pluginsDir is null");
+    requireNonNull(http, "http is null");
+    requireNonNull(timezone, "timezone is null");
+    channels = Map.copyOf(channels);
+    requireNonNull(agents, "agents is null");
+    requireNonNull(delivery, "delivery is null");
+    agentGroups = List.copyOf(agentGroups);
+    wirings = List.copyOf(wirings);
+    environment = Map.copyOf(environment);
+  }
+
+  /** The HTTP server. {@code port} 0 picks a free port. */
+  public record Http(String host, int port, long maxBodyBytes) {}
+
+  /** One channel's section: whether it runs, and its own settings, flattened. */
+  public record ChannelSection(boolean enabled, Map<String, String> settings) {
+    public ChannelSection {
+      settings = Map.copyOf(settings);
+    }
+  }
+
+  /** The agent supervisor and the providers' own sections. */
+  public record Agents(
+      int maxRunning,
+      Duration idleTimeout,
+      Duration heartbeatTimeout,
+      Duration stopGrace,
+      int maxTries,
+      Map<String, Map<String, String>> providers) {
+    public Agents {
+      providers = Map.copyOf(providers);
+    }
+  }
+
+  /** Retry policy of the delivery part, and per-channel rate-limit overrides. */
+  public record DeliverySettings(
+      int maxAttempts,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      Duration pollInterval,
+      Map<String, RateOverride> rateLimits) {
+    public DeliverySettings {
+      rateLimits = Map.copyOf(rateLimits);
+    }
+  }
+
+  /** A channel's per-chat pace, overriding the channel's own default. */
+  public record RateOverride(int burst, Duration interval) {}
+
+  /** An agent group declared in the config file, applied at start. */
+  public record AgentGroupDeclaration(
+      String folder, String name, String provider, boolean admin, String containerConfig) {}
+
+  /**
+   * A wiring declared in the config file. {@code chat} {@code *} means every new chat of the
+   * channel.
+   */
+  public record WiringDeclaration(
+      String channel,
+      String chat,
+      String agentGroup,
+      String sessionMode,
+      String scope,
+      int priority,
+      String triggerRules) {}
+}

@@ -1,0 +1,255 @@
+package dev.switchboard.routing;
+
+import dev.switchboard.plugin.api.InboundEvent;
+import dev.switchboard.plugin.api.InboundOutcome;
+import dev.switchboard.plugin.api.StoreUnavailableException;
+import dev.switchboard.routing.ChatContent.StoredAttachment;
+import dev.switchboard.store.CentralDb;
+import dev.switchboard.store.DroppedMessages;
+import dev.switchboard.store.Ids;
+import dev.switchboard.store.InboundRow;
+import dev.switchboard.store.InboundRows;
+import dev.switchboard.store.MessagingGroup;
+import dev.switchboard.store.MessagingGroups;
+import dev.switchboard.store.Session;
+import dev.switchboard.store.SessionFiles;
+import dev.switchboard.store.SessionWork;
+import dev.switchboard.store.Sessions;
+import dev.switchboard.store.StoreException;
+import dev.switchboard.store.Times;
+import dev.switchboard.store.Wiring;
+import dev.switchboard.store.Wirings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an inbound event into rows: finds or creates the chat's messaging group, evaluates its
+ * wirings in priority order, resolves each engaged agent group's session, and inserts the message
+ * into each session's {@code messages_in}. Returns only when that is durable.
+ *
+ * <p>Crash safety: the central transaction (messaging group, sessions, pending flags) commits
+ * before any session file is written, and every step is idempotent, so a channel that was not
+ * acknowledged and redelivers the event completes what a crash interrupted, without doubling.
+ */
+public final class Router {
+  private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+
+  private final CentralDb central;
+  private final SessionFiles files;
+  private final Clock clock;
+  private final Consumer<String> wake;
+
+  /**
+   * @param wake told the id of every session that got a new row (a hint to look now)
+   */
+  public Router(CentralDb central, SessionFiles files, Clock clock, Consumer<String> wake) {
+    this.central = central;
+    this.files = files;
+    this.clock = clock;
+    this.wake = wake;
+  }
+
+  /** A session the message goes to. */
+  private record Target(Session session, boolean agentShared) {}
+
+  /** What the central transaction decided. */
+  private record Plan(List<Target> targets, String dropReason) {}
+
+  public InboundOutcome route(String channelType, InboundEvent event) {
+    String messageId = event.messageId() != null ? event.messageId() : Ids.newId("msg");
+    String now = Times.format(clock.instant());
+    try {
+      Plan plan = central.write(c -> plan(c, channelType, event, messageId, now));
+      if (plan.targets().isEmpty()) {
+        return new InboundOutcome.Dropped(messageId, plan.dropReason());
+      }
+      List<String> stored = new ArrayList<>();
+      for (Target target : plan.targets()) {
+        store(channelType, event, messageId, target).ifPresent(id -> stored.add(target.session().id()));
+      }
+      stored.forEach(wake);
+      return stored.isEmpty()
+          ? new InboundOutcome.Duplicate(messageId)
+          : new InboundOutcome.Stored(messageId, stored);
+    } catch (StoreException | UncheckedIOException e) {
+      LOG.error("could not store message {} from {}: {}", messageId, channelType, e.getMessage());
+      throw new StoreUnavailableException("the message could not be stored: " + e.getMessage(), e);
+    }
+  }
+
+  private Plan plan(
+      Connection c, String channelType, InboundEvent event, String messageId, String now)
+      throws SQLException {
+    MessagingGroup group = messagingGroup(c, channelType, event, now);
+    List<Target> targets = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
+    for (Wiring wiring : Wirings.forMessagingGroup(c, group.id())) {
+      TriggerRules rules;
+      try {
+        rules = TriggerRules.parse(wiring.triggerRules());
+      } catch (IllegalArgumentException e) {
+        reasons.add(wiring.agentGroupId() + ": invalid trigger rules (" + e.getMessage() + ")");
+        continue;
+      }
+      Engagement engagement = WiringMatcher.decide(wiring, rules, group.adminUserId(), event);
+      if (engagement instanceof Engagement.Declined declined) {
+        reasons.add(wiring.agentGroupId() + ": " + declined.reason());
+        continue;
+      }
+      Session session = session(c, wiring, group, event.threadId(), now);
+      SessionWork.markPending(c, session.id());
+      Sessions.touch(c, session.id(), now);
+      targets.add(new Target(session, "agent-shared".equals(wiring.sessionMode())));
+      if (rules.stopOnMatch()) {
+        break;
+      }
+    }
+    if (!targets.isEmpty()) {
+      return new Plan(targets, null);
+    }
+    String reason = reasons.isEmpty() ? "no agent group is wired to this chat" : String.join("; ", reasons);
+    DroppedMessages.record(
+        c, channelType, event.platformId(), event.threadId(), messageId, event.sender().id(), reason,
+        ChatContent.summary(event), now);
+    LOG.info("dropped message {} in {}/{}: {}", messageId, channelType, event.platformId(), reason);
+    return new Plan(List.of(), reason);
+  }
+
+  private static MessagingGroup messagingGroup(
+      Connection c, String channelType, InboundEvent event, String now) throws SQLException {
+    Optional<MessagingGroup> existing = MessagingGroups.find(c, channelType, event.platformId());
+    InboundEvent.ChatInfo info = event.chat();
+    if (existing.isPresent()) {
+      MessagingGroup group = existing.get();
+      if (info != null
+          && (!java.util.Objects.equals(info.name(), group.name()) || info.group() != group.group())) {
+        MessagingGroups.updateInfo(c, group.id(), info.name(), info.group());
+      }
+      return group;
+    }
+    MessagingGroup created =
+        new MessagingGroup(
+            Ids.newId("mg"),
+            channelType,
+            event.platformId(),
+            info == null ? null : info.name(),
+            info != null && info.group(),
+            null,
+            now);
+    MessagingGroups.insert(c, created);
+    for (Wiring template : Wirings.defaultsFor(c, channelType)) {
+      Wirings.upsert(
+          c,
+          new Wiring(
+              Ids.newId("mga"),
+              created.id(),
+              template.agentGroupId(),
+              template.triggerRules(),
+              template.responseScope(),
+              template.sessionMode(),
+              template.priority(),
+              now));
+    }
+    return created;
+  }
+
+  /** Finds or creates the session the wiring's session mode names. */
+  private static Session session(
+      Connection c, Wiring wiring, MessagingGroup group, String threadId, String now)
+      throws SQLException {
+    String messagingGroupId = group.id();
+    String sessionThread = null;
+    switch (wiring.sessionMode()) {
+      case "agent-shared" -> messagingGroupId = null;
+      case "per-thread" -> sessionThread = threadId;
+      default -> {}
+    }
+    Optional<Session> existing =
+        Sessions.findActive(c, wiring.agentGroupId(), messagingGroupId, sessionThread);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    Session created =
+        new Session(
+            Ids.newId("sess"),
+            wiring.agentGroupId(),
+            messagingGroupId,
+            sessionThread,
+            null,
+            "active",
+            "stopped",
+            now,
+            now);
+    Sessions.insert(c, created);
+    return created;
+  }
+
+  private Optional<String> store(
+      String channelType, InboundEvent event, String messageId, Target target) {
+    Session session = target.session();
+    Path dir = files.ensure(session.agentGroupId(), session.id());
+    List<StoredAttachment> attachments = copyAttachments(dir, messageId, event.attachments());
+    InboundRow row =
+        new InboundRow(
+            messageId,
+            "chat",
+            Times.format(event.timestamp()),
+            null,
+            null,
+            event.platformId(),
+            channelType,
+            event.threadId(),
+            ChatContent.of(event, attachments));
+    return files.writeInbound(
+        dir,
+        c -> {
+          Optional<String> id = InboundRows.insert(c, row);
+          if (target.agentShared() && id.isPresent()) {
+            // An agent-shared session has no chat of its own: replies default to the latest one.
+            InboundRows.writeRouting(c, channelType, event.platformId(), event.threadId());
+          }
+          return id;
+        });
+  }
+
+  private static List<StoredAttachment> copyAttachments(
+      Path sessionDir, String messageId, List<InboundEvent.Attachment> attachments) {
+    if (attachments.isEmpty()) {
+      return List.of();
+    }
+    String folder = URLEncoder.encode(messageId, StandardCharsets.UTF_8);
+    Path inbox = sessionDir.resolve("inbox").resolve(folder);
+    List<StoredAttachment> stored = new ArrayList<>();
+    try {
+      Files.createDirectories(inbox);
+      for (InboundEvent.Attachment attachment : attachments) {
+        String name = safeFileName(attachment.name());
+        Files.copy(attachment.file(), inbox.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        stored.add(new StoredAttachment(attachment, "inbox/" + folder + "/" + name));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot store attachments in " + inbox, e);
+    }
+    return stored;
+  }
+
+  /** A file name with no path in it: separators and leading dots cannot escape the inbox. */
+  static String safeFileName(String name) {
+    String cleaned = name.replaceAll("[/\\\\\\x00-\\x1f]", "_").replaceAll("^\\.+", "_");
+    return cleaned.isBlank() ? "file" : cleaned;
+  }
+}

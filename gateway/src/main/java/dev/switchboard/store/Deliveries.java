@@ -1,0 +1,136 @@
+package dev.switchboard.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/** Queries on the host's {@code deliveries}. */
+public final class Deliveries {
+  private static final String COLUMNS =
+      "session_id, message_out_id, seq, kind, content, in_reply_to, channel_type, platform_id,"
+          + " thread_id, attempts, next_attempt_at";
+
+  private Deliveries() {}
+
+  /** Takes an outbound row in; a row taken before is left as it is. */
+  public static void insertIfAbsent(Connection c, Delivery d, String now) throws SQLException {
+    Jdbc.update(
+        c,
+        "INSERT OR IGNORE INTO deliveries (" + COLUMNS + ", status, created_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+        d.sessionId(),
+        d.messageOutId(),
+        d.seq(),
+        d.kind(),
+        d.content(),
+        d.inReplyTo(),
+        d.channelType(),
+        d.platformId(),
+        d.threadId(),
+        d.attempts(),
+        d.nextAttemptAt(),
+        now);
+  }
+
+  /**
+   * Pending deliveries due by {@code now} that head their conversation: no pending row of the same
+   * session and chat has a lower seq (so a row waiting on a retry holds back the ones after it).
+   */
+  public static List<Delivery> due(Connection c, String now, int limit) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT " + COLUMNS + " FROM deliveries d WHERE status = 'pending' AND next_attempt_at <= ?"
+            + " AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.session_id = d.session_id"
+            + " AND e.channel_type IS d.channel_type AND e.platform_id IS d.platform_id"
+            + " AND e.status = 'pending' AND e.seq < d.seq)"
+            + " ORDER BY next_attempt_at, seq LIMIT ?",
+        Deliveries::map,
+        now,
+        limit);
+  }
+
+  /** When the earliest pending delivery falls due, if any is pending. */
+  public static Optional<String> nextDue(Connection c) throws SQLException {
+    return Jdbc.queryOne(
+        c,
+        "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending'",
+        r -> r.getString(1));
+  }
+
+  public static void markDelivered(
+      Connection c, String sessionId, String messageOutId, String platformMessageId, String now)
+      throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE deliveries SET status = 'delivered', platform_message_id = ?, finished_at = ?,"
+            + " attempts = attempts + 1 WHERE session_id = ? AND message_out_id = ?",
+        platformMessageId,
+        now,
+        sessionId,
+        messageOutId);
+  }
+
+  public static void markFailed(
+      Connection c, String sessionId, String messageOutId, String error, String now)
+      throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE deliveries SET status = 'failed', last_error = ?, finished_at = ?,"
+            + " attempts = attempts + 1 WHERE session_id = ? AND message_out_id = ?",
+        error,
+        now,
+        sessionId,
+        messageOutId);
+  }
+
+  /** Records a failed attempt and when to try again. */
+  public static void retryLater(
+      Connection c, String sessionId, String messageOutId, String error, String nextAttemptAt)
+      throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
+            + " WHERE session_id = ? AND message_out_id = ?",
+        error,
+        nextAttemptAt,
+        sessionId,
+        messageOutId);
+  }
+
+  /** Moves the next attempt without counting one (the chat's rate limit said wait). */
+  public static void postpone(
+      Connection c, String sessionId, String messageOutId, String nextAttemptAt)
+      throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE deliveries SET next_attempt_at = ? WHERE session_id = ? AND message_out_id = ?",
+        nextAttemptAt,
+        sessionId,
+        messageOutId);
+  }
+
+  /** Counts by status, for metrics. */
+  public static List<String[]> countsByStatus(Connection c) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT status, COUNT(*) FROM deliveries GROUP BY status",
+        r -> new String[] {r.getString(1), r.getString(2)});
+  }
+
+  private static Delivery map(ResultSet r) throws SQLException {
+    return new Delivery(
+        r.getString(1),
+        r.getString(2),
+        r.getLong(3),
+        r.getString(4),
+        r.getString(5),
+        r.getString(6),
+        r.getString(7),
+        r.getString(8),
+        r.getString(9),
+        r.getInt(10),
+        r.getString(11));
+  }
+}

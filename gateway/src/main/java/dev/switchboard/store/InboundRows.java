@@ -1,0 +1,168 @@
+package dev.switchboard.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/** The host's writes and reads of a session's inbound.db. */
+public final class InboundRows {
+  private InboundRows() {}
+
+  /** A pending row as the supervisor sees it. */
+  public record Pending(String id, long seq, String processAfter, int tries) {}
+
+  /** A row of {@code destinations}. */
+  public record Destination(
+      String name,
+      String displayName,
+      String type,
+      String channelType,
+      String platformId,
+      String agentGroupId) {}
+
+  /**
+   * Inserts the row with the next even seq, unless a row for the same message is there already.
+   * Returns the id it is stored under, or empty for a redelivery.
+   *
+   * <p>The id is the platform's message id where possible. Message ids are unique per chat, not
+   * across chats, so when a session spans chats and the id is taken by another chat's message, the
+   * row is stored under {@code <channel type>:<platform id>:<message id>} instead.
+   */
+  public static Optional<String> insert(Connection c, InboundRow row) throws SQLException {
+    if (tryInsert(c, row)) {
+      return Optional.of(row.id());
+    }
+    boolean sameChat =
+        Jdbc.queryOne(
+                c,
+                "SELECT 1 FROM messages_in WHERE id = ? AND channel_type IS ? AND platform_id IS ?",
+                r -> Boolean.TRUE,
+                row.id(),
+                row.channelType(),
+                row.platformId())
+            .isPresent();
+    if (sameChat) {
+      return Optional.empty();
+    }
+    InboundRow qualified = row.withId(row.channelType() + ":" + row.platformId() + ":" + row.id());
+    return tryInsert(c, qualified) ? Optional.of(qualified.id()) : Optional.empty();
+  }
+
+  private static boolean tryInsert(Connection c, InboundRow row) throws SQLException {
+    long max = Jdbc.queryLong(c, "SELECT COALESCE(MAX(seq), 0) FROM messages_in");
+    long seq = max % 2 == 0 ? max + 2 : max + 1;
+    return Jdbc.update(
+            c,
+            "INSERT OR IGNORE INTO messages_in (id, seq, kind, timestamp, status, process_after,"
+                + " recurrence, tries, platform_id, channel_type, thread_id, content)"
+                + " VALUES (?, ?, ?, ?, 'pending', ?, ?, 0, ?, ?, ?, ?)",
+            row.id(),
+            seq,
+            row.kind(),
+            row.timestamp(),
+            row.processAfter(),
+            row.recurrence(),
+            row.platformId(),
+            row.channelType(),
+            row.threadId(),
+            row.content())
+        == 1;
+  }
+
+  public static List<Pending> pending(Connection c) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT id, seq, process_after, COALESCE(tries, 0) FROM messages_in"
+            + " WHERE status = 'pending' ORDER BY seq",
+        r -> new Pending(r.getString(1), r.getLong(2), r.getString(3), r.getInt(4)));
+  }
+
+  public static void setStatus(Connection c, String id, String status) throws SQLException {
+    Jdbc.update(c, "UPDATE messages_in SET status = ? WHERE id = ?", status, id);
+  }
+
+  /** Counts a retry of a row the agent died on, and delays it. */
+  public static void retryLater(Connection c, String id, int tries, String processAfter)
+      throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE messages_in SET tries = ?, process_after = ? WHERE id = ?",
+        tries,
+        processAfter,
+        id);
+  }
+
+  public static void writeRouting(
+      Connection c, String channelType, String platformId, String threadId) throws SQLException {
+    Jdbc.update(
+        c,
+        "INSERT OR REPLACE INTO session_routing (id, channel_type, platform_id, thread_id)"
+            + " VALUES (1, ?, ?, ?)",
+        channelType,
+        platformId,
+        threadId);
+  }
+
+  public static void writeDestinations(Connection c, List<Destination> destinations)
+      throws SQLException {
+    Jdbc.update(c, "DELETE FROM destinations");
+    for (Destination d : destinations) {
+      Jdbc.update(
+          c,
+          "INSERT OR REPLACE INTO destinations (name, display_name, type, channel_type,"
+              + " platform_id, agent_group_id) VALUES (?, ?, ?, ?, ?, ?)",
+          d.name(),
+          d.displayName(),
+          d.type(),
+          d.channelType(),
+          d.platformId(),
+          d.agentGroupId());
+    }
+  }
+
+  /** The session's default chat and thread, as last written to {@code session_routing}. */
+  public record Routing(String channelType, String platformId, String threadId) {}
+
+  public static Optional<Routing> routing(Connection c) throws SQLException {
+    return Jdbc.queryOne(
+        c,
+        "SELECT channel_type, platform_id, thread_id FROM session_routing WHERE id = 1",
+        r -> new Routing(r.getString(1), r.getString(2), r.getString(3)));
+  }
+
+  /** The id of the inbound row with this seq. */
+  public static Optional<String> idOfSeq(Connection c, long seq) throws SQLException {
+    return Jdbc.queryOne(c, "SELECT id FROM messages_in WHERE seq = ?", r -> r.getString(1), seq);
+  }
+
+  public static boolean isFinished(Connection c, String messageOutId) throws SQLException {
+    return Jdbc.queryOne(
+            c, "SELECT 1 FROM delivered WHERE message_out_id = ?", r -> Boolean.TRUE, messageOutId)
+        .isPresent();
+  }
+
+  /** Records the outcome of an outbound row ({@code delivered} or {@code failed}). */
+  public static void recordDelivered(
+      Connection c, String messageOutId, String platformMessageId, String status, String now)
+      throws SQLException {
+    Jdbc.update(
+        c,
+        "INSERT OR REPLACE INTO delivered (message_out_id, platform_message_id, status,"
+            + " delivered_at) VALUES (?, ?, ?, ?)",
+        messageOutId,
+        platformMessageId,
+        status,
+        now);
+  }
+
+  /** The platform message id an earlier outbound row was delivered as, for edits and reactions. */
+  public static Optional<String> platformMessageIdOfSeq(
+      Connection inbound, String messageOutId) throws SQLException {
+    return Jdbc.queryOne(
+        inbound,
+        "SELECT platform_message_id FROM delivered WHERE message_out_id = ? AND status = 'delivered'",
+        r -> r.getString(1),
+        messageOutId);
+  }
+}

@@ -1,0 +1,152 @@
+package dev.switchboard.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The session folders, {@code <data dir>/sessions/<agent group id>/<session id>/}, and the host's
+ * access to their two databases.
+ *
+ * <p>Both files are migrated by Flyway, one instance per file ({@code db/inbound}, {@code
+ * db/outbound}). A new session gets copies of template files migrated once per start, which makes
+ * creating a session a file copy instead of a Flyway run; an existing session is migrated the first
+ * time this process opens it. The host writes inbound.db only, and opens outbound.db read-only:
+ * outside of creating its schema, the host never writes the agent's file.
+ */
+public final class SessionFiles {
+  private final Path dataDir;
+  private final Path sessionsRoot;
+  private final Path inboundTemplate;
+  private final Path outboundTemplate;
+  private final Set<Path> ready = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock[] locks = new ReentrantLock[256];
+
+  public SessionFiles(Path dataDir) {
+    this.dataDir = dataDir;
+    this.sessionsRoot = dataDir.resolve("sessions");
+    Path templates = dataDir.resolve("templates");
+    this.inboundTemplate = templates.resolve("inbound.db");
+    this.outboundTemplate = templates.resolve("outbound.db");
+    for (int i = 0; i < locks.length; i++) {
+      locks[i] = new ReentrantLock();
+    }
+    try {
+      Files.createDirectories(templates);
+      Files.deleteIfExists(inboundTemplate);
+      Files.deleteIfExists(outboundTemplate);
+      migrate(inboundTemplate, "db/inbound");
+      migrate(outboundTemplate, "db/outbound");
+    } catch (IOException e) {
+      throw new StoreException("cannot prepare session templates in " + templates, e);
+    }
+  }
+
+  /** Agent group folders (workspaces): {@code <data dir>/groups/<folder>/}. */
+  public Path groupsRoot() {
+    return dataDir.resolve("groups");
+  }
+
+  /** Agents' own output: {@code <data dir>/logs/sessions/<agent group id>/<session id>.log}. */
+  public Path logsRoot() {
+    return dataDir.resolve("logs").resolve("sessions");
+  }
+
+  public Path dir(String agentGroupId, String sessionId) {
+    return sessionsRoot.resolve(agentGroupId).resolve(sessionId);
+  }
+
+  /** Creates the folder and both databases if missing, and migrates them once per process. */
+  public Path ensure(String agentGroupId, String sessionId) {
+    Path dir = dir(agentGroupId, sessionId);
+    if (ready.contains(dir)) {
+      return dir;
+    }
+    ReentrantLock lock = lockFor(dir);
+    lock.lock();
+    try {
+      if (!ready.contains(dir)) {
+        Files.createDirectories(dir);
+        prepare(dir.resolve("inbound.db"), inboundTemplate, "db/inbound");
+        prepare(dir.resolve("outbound.db"), outboundTemplate, "db/outbound");
+        ready.add(dir);
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new StoreException("cannot create session folder " + dir + ": " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Writes the session's inbound.db in one immediate transaction, serialised with every other host
+   * write to the same file.
+   */
+  public <T> T writeInbound(Path dir, SqlWork<T> work) {
+    ReentrantLock lock = lockFor(dir);
+    lock.lock();
+    try (Connection c = Sqlite.open(Sqlite.sessionFile(dir.resolve("inbound.db"), false))) {
+      Sql.execute(c, "BEGIN IMMEDIATE");
+      try {
+        T result = work.run(c);
+        Sql.execute(c, "COMMIT");
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        CentralDb.rollbackQuietly(c);
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("inbound.db of " + dir + ": " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public <T> T readInbound(Path dir, SqlWork<T> work) {
+    return read(dir.resolve("inbound.db"), work);
+  }
+
+  /** Reads the agent's outbound.db, read-only. */
+  public <T> T readOutbound(Path dir, SqlWork<T> work) {
+    return read(dir.resolve("outbound.db"), work);
+  }
+
+  private <T> T read(Path file, SqlWork<T> work) {
+    try (Connection c = Sqlite.open(Sqlite.sessionFile(file, true))) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new StoreException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void prepare(Path file, Path template, String location) throws IOException {
+    if (Files.exists(file)) {
+      migrate(file, location);
+      return;
+    }
+    // Copy, then rename: a crash leaves either no file or a complete one, never half a schema.
+    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    Files.copy(template, partial, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void migrate(Path file, String location) {
+    Flyway.configure(SessionFiles.class.getClassLoader())
+        .dataSource(Sqlite.sessionFile(file, false))
+        .locations("classpath:" + location)
+        .load()
+        .migrate();
+  }
+
+  private ReentrantLock lockFor(Path dir) {
+    return locks[Math.floorMod(dir.hashCode(), locks.length)];
+  }
+}

@@ -1,0 +1,63 @@
+package dev.switchboard.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/** Queries on the host's {@code session_work}: per-session progress and pending-work flags. */
+public final class SessionWork {
+  private SessionWork() {}
+
+  /**
+   * Marks that inbound work may be waiting (the flag counts up, so a sync can tell whether a
+   * message arrived while it ran). Written before the inbound row itself, so that a crash
+   * between the two leaves a flag that is merely spurious, never a row nobody wakes an agent for.
+   */
+  public static void markPending(Connection c, String sessionId) throws SQLException {
+    Jdbc.update(
+        c,
+        "INSERT INTO session_work (session_id, inbound_pending) VALUES (?, 1)"
+            + " ON CONFLICT(session_id) DO UPDATE SET inbound_pending = inbound_pending + 1",
+        sessionId);
+  }
+
+  /**
+   * Records that no due inbound work is left ({@code wakeAt}: when the next row falls due), unless
+   * the flag moved past {@code generation} meanwhile (a newer message arrived).
+   */
+  public static void markIdle(Connection c, String sessionId, String wakeAt, long generation)
+      throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE session_work SET inbound_pending = 0, wake_at = ?"
+            + " WHERE session_id = ? AND inbound_pending = ?",
+        wakeAt,
+        sessionId,
+        generation);
+  }
+
+  /** Sessions that may have inbound work waiting, or scheduled work due by {@code now}. */
+  public static List<String> withWork(Connection c, String now) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT session_id FROM session_work WHERE inbound_pending > 0"
+            + " OR (wake_at IS NOT NULL AND datetime(wake_at) <= datetime(?))",
+        r -> r.getString(1),
+        now);
+  }
+
+  public static long outboundSeq(Connection c, String sessionId) throws SQLException {
+    return Jdbc.queryLong(
+        c, "SELECT outbound_seq FROM session_work WHERE session_id = ?", sessionId);
+  }
+
+  public static void setOutboundSeq(Connection c, String sessionId, long seq) throws SQLException {
+    Jdbc.update(
+        c,
+        "INSERT INTO session_work (session_id, outbound_seq) VALUES (?, ?)"
+            + " ON CONFLICT(session_id) DO UPDATE SET"
+            + " outbound_seq = MAX(outbound_seq, excluded.outbound_seq)",
+        sessionId,
+        seq);
+  }
+}
