@@ -34,12 +34,12 @@ public final class Times {
 
   /** Reads SQLite's text form or ISO-8601; a time without zone is UTC. */
   public static Instant parse(String text) {
-    String value = text.trim();
+    String value = text.trim().replace(' ', 'T');
     try {
-      if (value.endsWith("Z") || value.matches(".*[+-]\\d\\d:?\\d\\d$")) {
-        return OffsetDateTime.parse(value.replace(' ', 'T')).toInstant();
+      if (value.endsWith("Z") || value.matches(".*T.*[+-]\\d\\d:?\\d\\d$")) {
+        return OffsetDateTime.parse(value.replaceFirst("([+-]\\d\\d)(\\d\\d)$", "$1:$2")).toInstant();
       }
-      return LocalDateTime.parse(value.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+      return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("not a time: '" + text + "'", e);
     }
