@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
+  private static final java.time.Duration IDLE_TIMEOUT = java.time.Duration.ofMinutes(5);
+
   private final Javalin app;
 
   /** What {@code /ready} reports: whether the gateway is ready, and the details as JSON. */
@@ -70,6 +72,13 @@ public final class HttpServer implements AutoCloseable {
                   });
             });
     app.start(host, port);
+    // Jetty closes a connection after 30 s without traffic, which would cut long polls short;
+    // channels may hold a request open for minutes. Applies to every connection accepted from now.
+    for (var connector : app.jettyServer().server().getConnectors()) {
+      if (connector instanceof org.eclipse.jetty.server.AbstractConnector c) {
+        c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+      }
+    }
   }
 
   public int port() {

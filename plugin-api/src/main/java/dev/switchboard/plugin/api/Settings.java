@@ -141,8 +141,13 @@ public record Settings(String section, Map<String, String> values, Map<String, S
   /** The values with every secret-looking key masked, for logs. */
   public Map<String, String> masked() {
     TreeMap<String, String> copy = new TreeMap<>();
-    values.forEach((key, value) -> copy.put(key, isSecret(key) ? "****" : value));
+    values.forEach((key, value) -> copy.put(key, isSecret(key) ? "****" : maskUserInfo(value)));
     return copy;
+  }
+
+  /** Hides credentials written into a URL ({@code https://user:pass@host/…}). */
+  private static String maskUserInfo(String value) {
+    return value.replaceAll("(?i)^([a-z][a-z0-9+.-]*://)[^/@\\s]+@", "$1****@");
   }
 
   private static final Set<String> SECRET_WORDS =
