@@ -22,6 +22,7 @@ import dev.switchboard.plugins.InboundStats;
 import dev.switchboard.plugins.PluginHost;
 import dev.switchboard.plugins.PluginStatus;
 import dev.switchboard.routing.Router;
+import dev.switchboard.routing.RoutingSettings;
 import dev.switchboard.store.CentralDb;
 import dev.switchboard.store.SessionFiles;
 import java.io.IOException;
@@ -71,7 +72,8 @@ public final class Gateway implements AutoCloseable {
     channels =
         new ChannelHost(
             config.channels(), config.environment(), config.dataDir(),
-            (type, event) -> router().route(type, event));
+            (type, event) -> router().route(type, event),
+            (type, answer) -> router().answer(type, answer));
     GatewayConfig.DeliverySettings d = config.delivery();
     Map<String, RateLimit> rates = new LinkedHashMap<>();
     d.rateLimits().forEach((type, r) -> rates.put(type, new RateLimit(r.burst(), r.interval())));
@@ -88,7 +90,15 @@ public final class Gateway implements AutoCloseable {
             new AgentSettings(a.maxRunning(), a.idleTimeout(), a.heartbeatTimeout(), a.stopGrace(),
                 a.maxTries(), config.timezone()),
             clock, d.pollInterval(), ingest::ingest);
-    router = new Router(central, files, clock, supervisor::wake);
+    GatewayConfig.Conversations conversations = config.conversations();
+    router =
+        new Router(
+            central, files, clock, supervisor::wake,
+            new RoutingSettings(
+                java.util.Set.copyOf(conversations.adminOnlyCommands()), conversations.questionExpiry(),
+                conversations.maxInboundFileBytes()),
+            reply -> channels.sendDirect(
+                reply.channelType(), reply.platformId(), reply.threadId(), reply.replyToMessageId(), reply.text()));
 
     channels.create(plugins.channelFactories());
     http =
@@ -96,8 +106,10 @@ public final class Gateway implements AutoCloseable {
             config.http().host(), config.http().port(), config.http().maxBodyBytes(), channels,
             channels.routes(), this::readiness, this::metrics);
     supervisor.start();
-    scheduler.start();
     channels.startAll();
+    // After the channels: a delivery tried before its channel runs would spend one of its
+    // attempts at every start, and a few restarts in a row would fail replies for good.
+    scheduler.start();
   }
 
   /** Starts a gateway; returns once it serves HTTP and its channels have started (or failed). */

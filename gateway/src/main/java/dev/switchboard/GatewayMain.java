@@ -5,6 +5,7 @@ import dev.switchboard.config.ConfigLoader;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.plugin.api.ConfigException;
 import dev.switchboard.store.CentralDb;
+import dev.switchboard.store.SessionFiles;
 import dev.switchboard.store.StoreException;
 import java.time.Clock;
 import java.util.Arrays;
@@ -31,7 +32,9 @@ public final class GatewayMain {
         GatewayConfig config = loader.load();
         int code;
         try (CentralDb central = CentralDb.open(config.dataDir().resolve("switchboard.db"))) {
-          code = new Cli(central, Clock.systemUTC(), System.out).run(arguments);
+          code =
+              new Cli(central, new SessionFiles(config.dataDir()), Clock.systemUTC(), config.timezone(), System.out)
+                  .run(arguments);
         }
         System.exit(code);
       }

@@ -5,6 +5,7 @@ import dev.switchboard.plugin.api.ConfigException;
 import dev.switchboard.store.AgentGroup;
 import dev.switchboard.store.AgentGroups;
 import dev.switchboard.store.CentralDb;
+import dev.switchboard.store.DestinationAcl;
 import dev.switchboard.store.Ids;
 import dev.switchboard.store.MessagingGroup;
 import dev.switchboard.store.MessagingGroups;
@@ -110,6 +111,7 @@ public final class Administration {
           }
           MessagingGroup chat = chat(c, channelType, platformId);
           Wirings.upsert(c, wiring(chat.id(), group.id(), options));
+          DestinationAcl.bumpRoutingVersion(c);
           return null;
         });
   }
@@ -123,8 +125,52 @@ public final class Administration {
             return Wirings.deleteDefault(c, channelType, group.id()) > 0;
           }
           Optional<MessagingGroup> chat = MessagingGroups.find(c, channelType, platformId);
+          DestinationAcl.bumpRoutingVersion(c);
           return chat.isPresent() && Wirings.delete(c, chat.get().id(), group.id()) > 0;
         });
+  }
+
+  /** Lets an agent group send to a chat it is not wired to, under a destination name. */
+  public void allowChat(String folder, String name, String channelType, String platformId) {
+    destinationName(name);
+    central.write(
+        c -> {
+          AgentGroup group = group(c, folder);
+          DestinationAcl.put(
+              c, new DestinationAcl.Entry(group.id(), name, "channel", channelType, platformId, null), now());
+          return null;
+        });
+  }
+
+  /** Lets an agent group send to another agent group, under a destination name. */
+  public void allowAgent(String folder, String name, String targetFolder) {
+    destinationName(name);
+    central.write(
+        c -> {
+          AgentGroup group = group(c, folder);
+          AgentGroup target = group(c, targetFolder);
+          DestinationAcl.put(
+              c, new DestinationAcl.Entry(group.id(), name, "agent", null, null, target.id()), now());
+          return null;
+        });
+  }
+
+  public void removeDestination(String folder, String name) {
+    central.write(
+        c -> {
+          AgentGroup group = group(c, folder);
+          if (DestinationAcl.remove(c, group.id(), name) == 0) {
+            throw new ConfigException("agent group '" + folder + "' has no destination '" + name + "'");
+          }
+          return null;
+        });
+  }
+
+  private static void destinationName(String name) {
+    if (!name.matches("[a-z0-9][a-z0-9_-]{0,63}")) {
+      throw new ConfigException(
+          "destination name '" + name + "' is not valid: use 1-64 lower-case letters, digits, '-' or '_'");
+    }
   }
 
   private Wiring wiring(String messagingGroupId, String agentGroupId, WiringOptions options) {

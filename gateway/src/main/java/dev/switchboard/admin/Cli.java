@@ -10,6 +10,10 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import dev.switchboard.scheduling.TaskRequests;
+import dev.switchboard.store.SessionFiles;
+import java.time.ZoneId;
 
 /**
  * The launcher's management commands. They work on the central database directly, whether or not
@@ -18,11 +22,13 @@ import java.util.List;
 public final class Cli {
   private final CentralDb central;
   private final Administration admin;
+  private final Tasks tasks;
   private final PrintStream out;
 
-  public Cli(CentralDb central, Clock clock, PrintStream out) {
+  public Cli(CentralDb central, SessionFiles files, Clock clock, ZoneId zone, PrintStream out) {
     this.central = central;
     this.admin = new Administration(central, clock);
+    this.tasks = new Tasks(central, new TaskRequests(central, files, clock, zone), files, out);
     this.out = out;
   }
 
@@ -41,6 +47,11 @@ public final class Cli {
         wirings list
         sessions list
         dropped list [--limit N]
+        tasks list [--all]
+        tasks cancel|pause|resume <taskId> [--session SESSION]
+        destinations list [<folder>]
+        destinations add <folder> <name> (--chat <channel> <platformId> | --agent <targetFolder>)
+        destinations remove <folder> <name>
       """;
 
   /** Runs one command; returns the process exit code. */
@@ -62,6 +73,16 @@ public final class Cli {
         case "wirings list" -> wiringsList();
         case "sessions list" -> sessionsList();
         case "dropped list" -> droppedList(a);
+        case "tasks list" -> tasks.list(a.flag("--all"));
+        case "tasks cancel" -> tasks.change(a.positional(2, "taskId"), a.option("--session"), "cancelled");
+        case "tasks pause" -> tasks.change(a.positional(2, "taskId"), a.option("--session"), "paused");
+        case "tasks resume" -> tasks.change(a.positional(2, "taskId"), a.option("--session"), "pending");
+        case "destinations list" -> destinationsList(a.size() > 2 ? a.raw(2) : null);
+        case "destinations add" -> destinationsAdd(a);
+        case "destinations remove" -> {
+          admin.removeDestination(a.positional(2, "folder"), a.positional(3, "name"));
+          out.println("removed destination " + a.raw(3) + " of " + a.raw(2));
+        }
         default -> {
           switch (a.raw(0)) {
             case "wire" -> wire(a);
@@ -184,6 +205,40 @@ public final class Cli {
     print(rows);
   }
 
+  private void destinationsAdd(Args a) {
+    String folder = a.positional(2, "folder");
+    String name = a.positional(3, "name");
+    Optional<String> agent = a.option("--agent");
+    if (agent.isPresent()) {
+      admin.allowAgent(folder, name, agent.get());
+    } else if (a.option("--chat").isPresent()) {
+      admin.allowChat(folder, name, a.option("--chat").get(), a.positional(4, "platformId"));
+    } else {
+      throw new IllegalArgumentException("say where: --chat <channel> <platformId> or --agent <targetFolder>");
+    }
+    out.println("agent group " + folder + " may now send to " + name);
+  }
+
+  private void destinationsList(String folder) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"AGENT GROUP", "NAME", "TYPE", "WHERE"});
+    rows.addAll(
+        central.read(
+            c ->
+                Jdbc.query(
+                    c,
+                    "SELECT g.folder, a.name, a.type, CASE a.type WHEN 'agent' THEN t.folder"
+                        + " ELSE a.channel_type || ' ' || a.platform_id END FROM destination_acl a"
+                        + " JOIN agent_groups g ON g.id = a.agent_group_id"
+                        + " LEFT JOIN agent_groups t ON t.id = a.target_agent_group_id"
+                        + " WHERE ? IS NULL OR g.folder = ? ORDER BY g.folder, a.name",
+                    r -> row(r, 4),
+                    folder,
+                    folder)));
+    print(rows);
+    out.println("(each agent group may also send to the chats it is wired to)");
+  }
+
   private static String[] row(java.sql.ResultSet r, int columns) throws java.sql.SQLException {
     String[] row = new String[columns];
     for (int i = 0; i < columns; i++) {
@@ -193,23 +248,6 @@ public final class Cli {
   }
 
   private void print(List<String[]> rows) {
-    int columns = rows.get(0).length;
-    int[] widths = new int[columns];
-    for (String[] row : rows) {
-      for (int i = 0; i < columns; i++) {
-        widths[i] = Math.max(widths[i], String.valueOf(row[i]).length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < columns; i++) {
-        String cell = String.valueOf(row[i]);
-        line.append(cell);
-        if (i < columns - 1) {
-          line.append(" ".repeat(widths[i] - cell.length() + 2));
-        }
-      }
-      out.println(line.toString().stripTrailing());
-    }
+    new PrintTable(out).print(rows);
   }
 }

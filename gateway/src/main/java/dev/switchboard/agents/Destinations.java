@@ -1,5 +1,6 @@
 package dev.switchboard.agents;
 
+import dev.switchboard.store.DestinationAcl;
 import dev.switchboard.store.InboundRows.Destination;
 import dev.switchboard.store.Jdbc;
 import dev.switchboard.store.MessagingGroup;
@@ -31,11 +32,28 @@ final class Destinations {
         agentGroupId);
   }
 
-  static List<Destination> of(List<MessagingGroup> chats) {
+  /** The agent group's wired chats and the destinations its ACL adds (other chats, other agents). */
+  static List<Destination> of(List<MessagingGroup> chats, List<DestinationAcl.Entry> acl) {
     List<Destination> result = new ArrayList<>();
     Set<String> names = new HashSet<>();
+    for (DestinationAcl.Entry entry : acl) {
+      names.add(entry.name());
+      result.add(
+          new Destination(
+              entry.name(),
+              entry.name(),
+              entry.type(),
+              entry.channelType(),
+              entry.platformId(),
+              entry.targetAgentGroupId()));
+    }
     for (MessagingGroup chat : chats) {
       String base = slug(chat.channelType() + "-" + (chat.name() != null ? chat.name() : chat.platformId()));
+      boolean listed =
+          acl.stream().anyMatch(e -> chat.channelType().equals(e.channelType()) && chat.platformId().equals(e.platformId()));
+      if (listed) {
+        continue;
+      }
       String name = base;
       for (int i = 2; !names.add(name); i++) {
         name = base + "-" + i;

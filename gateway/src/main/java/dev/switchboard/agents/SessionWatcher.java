@@ -171,6 +171,7 @@ public final class SessionWatcher implements AutoCloseable {
     }
   }
 
+  /** Stops watching; returns once its threads have ended, so no change is reported after it. */
   @Override
   public void close() {
     poller.shutdownNow();
@@ -180,5 +181,11 @@ public final class SessionWatcher implements AutoCloseable {
       LOG.debug("closing the watch service: {}", e.toString());
     }
     eventThread.interrupt();
+    try {
+      poller.awaitTermination(5, TimeUnit.SECONDS);
+      eventThread.join(Duration.ofSeconds(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -49,6 +49,7 @@ public final class Supervisor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TICK = Duration.ofSeconds(1);
+  private static final Duration FIRST_RESTART_DELAY = Duration.ofSeconds(1);
   private static final Duration MAX_RESTART_DELAY = Duration.ofMinutes(5);
 
   private final CentralDb central;
@@ -60,6 +61,8 @@ public final class Supervisor implements AutoCloseable {
   private final SessionWatcher watcher;
   private final Consumer<String> outboundListener;
   private final ScheduledExecutorService timer;
+  private final Duration tick;
+  private final Duration firstRestartDelay;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, Slot> running = new HashMap<>();
@@ -77,6 +80,7 @@ public final class Supervisor implements AutoCloseable {
     volatile Instant startedAt;
     volatile Instant lastActivity;
     volatile boolean stopRequested;
+    Thread starter;
 
     Slot(String sessionId, Instant now) {
       this.sessionId = sessionId;
@@ -97,6 +101,28 @@ public final class Supervisor implements AutoCloseable {
       Clock clock,
       Duration pollInterval,
       Consumer<String> outboundListener) {
+    this(
+        central, files, providers, settings, clock, pollInterval, outboundListener, TICK,
+        FIRST_RESTART_DELAY);
+  }
+
+  /**
+   * @param tick how often scheduled wakes, idle agents and heartbeats are checked
+   * @param firstRestartDelay the wait before restarting an agent that died; doubled for each
+   *     further death, up to five minutes
+   */
+  Supervisor(
+      CentralDb central,
+      SessionFiles files,
+      Map<String, AgentProvider> providers,
+      AgentSettings settings,
+      Clock clock,
+      Duration pollInterval,
+      Consumer<String> outboundListener,
+      Duration tick,
+      Duration firstRestartDelay) {
+    this.tick = tick;
+    this.firstRestartDelay = firstRestartDelay;
     this.central = central;
     this.files = files;
     this.providers = Map.copyOf(providers);
@@ -113,7 +139,7 @@ public final class Supervisor implements AutoCloseable {
   /** Reconciles what a previous run left behind, then wakes every session with due work. */
   public void start() {
     reconcile();
-    timer.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
     wakeSessionsWithWork();
   }
 
@@ -171,7 +197,7 @@ public final class Supervisor implements AutoCloseable {
   private void launch(String sessionId) {
     Slot slot = new Slot(sessionId, clock.instant());
     running.put(sessionId, slot);
-    Thread.ofVirtual().name("start-" + sessionId).start(() -> startAgent(slot));
+    slot.starter = Thread.ofVirtual().name("start-" + sessionId).start(() -> startAgent(slot));
   }
 
   private void startAgent(Slot slot) {
@@ -217,7 +243,9 @@ public final class Supervisor implements AutoCloseable {
       lock.lock();
       try {
         running.remove(sessionId);
-        scheduleRestart(sessionId);
+        if (!closed) {
+          scheduleRestart(sessionId);
+        }
       } finally {
         lock.unlock();
       }
@@ -229,7 +257,12 @@ public final class Supervisor implements AutoCloseable {
 
   /** Loads the session, prepares its folder and host tables, and builds the launch. */
   private Launch prepare(String sessionId) throws Exception {
-    record Rows(Session session, AgentGroup group, MessagingGroup chat, List<MessagingGroup> wired) {}
+    record Rows(
+        Session session,
+        AgentGroup group,
+        MessagingGroup chat,
+        List<MessagingGroup> wired,
+        List<dev.switchboard.store.DestinationAcl.Entry> acl) {}
     Rows rows =
         central.read(
             c -> {
@@ -243,7 +276,9 @@ public final class Supervisor implements AutoCloseable {
                   session.messagingGroupId() == null
                       ? null
                       : MessagingGroups.byId(c, session.messagingGroupId()).orElse(null);
-              return new Rows(session, group, chat, Destinations.wiredChats(c, group.id()));
+              return new Rows(
+                  session, group, chat, Destinations.wiredChats(c, group.id()),
+                  dev.switchboard.store.DestinationAcl.forGroup(c, group.id()));
             });
     String provider =
         Optional.ofNullable(rows.session().agentProvider())
@@ -253,7 +288,7 @@ public final class Supervisor implements AutoCloseable {
     files.writeInbound(
         dir,
         c -> {
-          InboundRows.writeDestinations(c, Destinations.of(rows.wired()));
+          InboundRows.writeDestinations(c, Destinations.of(rows.wired(), rows.acl()));
           if (rows.chat() != null) {
             InboundRows.writeRouting(
                 c, rows.chat().channelType(), rows.chat().platformId(), rows.session().threadId());
@@ -355,7 +390,7 @@ public final class Supervisor implements AutoCloseable {
   // Called with the lock held: a crashing agent is restarted with growing delays.
   private void scheduleRestart(String sessionId) {
     int count = crashes.merge(sessionId, 1, Integer::sum);
-    Duration delay = Duration.ofSeconds(1L << Math.min(count - 1, 9));
+    Duration delay = firstRestartDelay.multipliedBy(1L << Math.min(count - 1, 9));
     if (delay.compareTo(MAX_RESTART_DELAY) > 0) {
       delay = MAX_RESTART_DELAY;
     }
@@ -403,7 +438,7 @@ public final class Supervisor implements AutoCloseable {
     }
   }
 
-  /** Once a second: scheduled wakes, idle agents, stale heartbeats. */
+  /** Every tick (a second): scheduled wakes, idle agents, stale heartbeats. */
   private void tick() {
     try {
       wakeSessionsWithWork();
@@ -515,12 +550,22 @@ public final class Supervisor implements AutoCloseable {
       lock.unlock();
     }
     timer.shutdownNow();
+    try {
+      // A tick still running would go on using the database, which the gateway closes next.
+      timer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     List<Thread> stopping = new ArrayList<>();
     for (Slot slot : slots) {
       slot.stopRequested = true;
       RunningAgent agent = slot.agent;
       if (agent != null) {
         stopping.add(Thread.ofVirtual().start(() -> agent.stop(settings.stopGrace())));
+      } else {
+        // Still starting: once the provider returns, the starter sees `closed` and stops the agent
+        // itself. Waiting for it keeps an agent from outliving the gateway.
+        stopping.add(slot.starter);
       }
     }
     for (Thread t : stopping) {

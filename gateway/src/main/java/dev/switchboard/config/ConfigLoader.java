@@ -35,7 +35,7 @@ public final class ConfigLoader {
   public static final String DEFAULT_CONFIG = "config/switchboard.yaml";
   private static final Set<String> TOP_KEYS =
       Set.of("dataDir", "pluginsDir", "http", "timezone", "channels", "agents", "delivery",
-          "agentGroups", "wirings");
+          "agentGroups", "wirings", "commands", "questions", "files");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final Map<String, String> environment;
@@ -93,7 +93,39 @@ public final class ConfigLoader {
         delivery(top.child("delivery")),
         agentGroups(top.child("agentGroups")),
         wirings(top.child("wirings")),
+        conversations(top),
         environment);
+  }
+
+  private static GatewayConfig.Conversations conversations(Node top) {
+    Node commands = top.child("commands");
+    commands.rejectUnknown(Set.of("adminOnly"));
+    List<String> adminOnly = new ArrayList<>();
+    JsonNode list = commands.node.get("adminOnly");
+    if (list == null || list.isNull()) {
+      adminOnly.add("/clear");
+    } else if (!list.isArray()) {
+      throw new ConfigException("commands.adminOnly must be a list of commands, e.g. [/clear]");
+    } else {
+      list.forEach(item -> {
+        String command = item.asText();
+        if (!command.startsWith("/") || command.contains(" ")) {
+          throw new ConfigException("commands.adminOnly entries are commands like /clear, not '" + command + "'");
+        }
+        adminOnly.add(command);
+      });
+    }
+    Node questions = top.child("questions");
+    questions.rejectUnknown(Set.of("expireAfter"));
+    Node files = top.child("files");
+    files.rejectUnknown(Set.of("maxInboundBytes", "maxOutboundBytes"));
+    long maxIn = files.integer("maxInboundBytes", 20 * 1024 * 1024);
+    long maxOut = files.integer("maxOutboundBytes", 50 * 1024 * 1024);
+    if (maxIn < 1 || maxOut < 1) {
+      throw new ConfigException("files.maxInboundBytes and files.maxOutboundBytes must be positive");
+    }
+    return new GatewayConfig.Conversations(
+        adminOnly, questions.duration("expireAfter", Duration.ofDays(7)), maxIn, maxOut);
   }
 
   private Http http(Node http) {

@@ -23,6 +23,7 @@ public record GatewayConfig(
     DeliverySettings delivery,
     List<AgentGroupDeclaration> agentGroups,
     List<WiringDeclaration> wirings,
+    Conversations conversations,
     Map<String, String> environment) {
 
   public GatewayConfig {
@@ -35,7 +36,26 @@ public record GatewayConfig(
     requireNonNull(delivery, "delivery is null");
     agentGroups = List.copyOf(agentGroups);
     wirings = List.copyOf(wirings);
+    requireNonNull(conversations, "conversations is null");
     environment = Map.copyOf(environment);
+  }
+
+  /**
+   * Rules for what passes between chats and agents besides plain messages.
+   *
+   * @param adminOnlyCommands chat commands only a chat's admin may use (in chats with an admin)
+   * @param questionExpiry how long an agent's question stays open for answers
+   * @param maxInboundFileBytes largest attachment passed on to an agent
+   * @param maxOutboundFileBytes largest file an agent may send
+   */
+  public record Conversations(
+      List<String> adminOnlyCommands,
+      Duration questionExpiry,
+      long maxInboundFileBytes,
+      long maxOutboundFileBytes) {
+    public Conversations {
+      adminOnlyCommands = List.copyOf(adminOnlyCommands);
+    }
   }
 
   /** The HTTP server. {@code port} 0 picks a free port. */

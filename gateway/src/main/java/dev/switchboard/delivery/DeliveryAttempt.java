@@ -15,6 +15,7 @@ import dev.switchboard.store.Session;
 import dev.switchboard.store.SessionFiles;
 import dev.switchboard.store.SessionWork;
 import dev.switchboard.store.Sessions;
+import dev.switchboard.store.StoreException;
 import dev.switchboard.store.Times;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,17 +71,42 @@ final class DeliveryAttempt {
     this.stats = stats;
   }
 
+  /**
+   * Runs one attempt. An attempt that throws (a session file locked past the busy timeout,
+   * unreadable or gone) counts as a transient failure: it backs off and finally gives up, instead of
+   * being picked up again at once, for ever, holding back its conversation.
+   */
   void run(Delivery d) {
+    try {
+      attempt(d);
+    } catch (RuntimeException e) {
+      LOG.error("delivery {} of session {}: {}", d.messageOutId(), d.sessionId(), e.toString());
+      retry(d, "the attempt failed: " + e.getMessage());
+    }
+  }
+
+  private void attempt(Delivery d) {
     Optional<Session> session = central.read(c -> Sessions.byId(c, d.sessionId()));
     if (session.isEmpty()) {
       finish(d, null, "failed", "the session no longer exists", null);
       return;
     }
     Path dir = files.dir(session.get().agentGroupId(), d.sessionId());
-    if (files.readInbound(dir, c -> InboundRows.isFinished(c, d.messageOutId()))) {
-      // Sent and recorded before a crash; only the central record is behind.
+    Optional<InboundRows.Finished> recorded =
+        files.readInbound(dir, c -> InboundRows.finished(c, d.messageOutId()));
+    if (recorded.isPresent()) {
+      // Finished and recorded in the session before a crash; only the central record is behind.
+      // Copy the recorded outcome: the row may have failed for good, and an edit of it later reads
+      // the platform message id.
+      InboundRows.Finished outcome = recorded.get();
       central.write(c -> {
-        Deliveries.markDelivered(c, d.sessionId(), d.messageOutId(), null, now());
+        if ("delivered".equals(outcome.status())) {
+          Deliveries.markDelivered(
+              c, d.sessionId(), d.messageOutId(), outcome.platformMessageId(), now());
+        } else {
+          Deliveries.markFailed(
+              c, d.sessionId(), d.messageOutId(), "recorded as " + outcome.status() + " before a restart", now());
+        }
         return null;
       });
       return;
@@ -186,7 +212,16 @@ final class DeliveryAttempt {
   private void fail(Delivery d, Path dir, String reason) {
     LOG.warn("delivery {} of session {} failed: {}", d.messageOutId(), d.sessionId(), reason);
     stats.failed();
-    finish(d, dir, "failed", reason, null);
+    try {
+      finish(d, dir, "failed", reason, null);
+    } catch (StoreException e) {
+      // The session's inbound.db cannot be written (corrupt, or gone), so the agent cannot be told;
+      // the row must still end, or it would be retried for ever.
+      LOG.error("session {} cannot be told that delivery {} failed: {}",
+          d.sessionId(), d.messageOutId(), e.getMessage());
+      finish(d, null, "failed", reason, null);
+      return;
+    }
     if (dir == null) {
       return;
     }
@@ -243,7 +278,9 @@ final class DeliveryAttempt {
    */
   private Optional<String> platformMessageId(Path dir, String ref, Delivery d) {
     String outboundId = ref;
-    if (ref.matches("\\d+")) {
+    // At most 18 digits, so that it fits a long; a longer number is no seq, and is looked up (and
+    // not found) as an outbound id.
+    if (ref.matches("\\d{1,18}")) {
       long seq = Long.parseLong(ref);
       if (seq % 2 == 0) {
         return files.readInbound(dir, c -> InboundRows.idOfSeq(c, seq)).map(id -> platformId(id, d));

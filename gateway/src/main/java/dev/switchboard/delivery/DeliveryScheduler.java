@@ -81,8 +81,10 @@ public final class DeliveryScheduler implements AutoCloseable {
   private void loop() {
     while (!closed) {
       try {
-        dispatchDue();
-        sleepUntilNext();
+        boolean more = dispatchDue();
+        if (!more) {
+          sleepUntilNext();
+        }
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
@@ -96,14 +98,17 @@ public final class DeliveryScheduler implements AutoCloseable {
     }
   }
 
-  private void dispatchDue() {
+  /** Hands due rows to workers; returns whether more may be due than one batch held. */
+  private boolean dispatchDue() {
     String now = Times.format(clock.instant());
     List<Delivery> due = central.read(c -> Deliveries.due(c, now, BATCH));
+    int dispatched = 0;
     for (Delivery d : due) {
       String key = d.conversationKey();
       if (!inFlight.add(key)) {
         continue;
       }
+      dispatched++;
       workers.execute(
           () -> {
             try {
@@ -116,20 +121,21 @@ public final class DeliveryScheduler implements AutoCloseable {
             }
           });
     }
+    return due.size() == BATCH && dispatched > 0;
   }
 
+  /**
+   * Sleeps until the earliest attempt due later, or a signal. A row due now that was not
+   * dispatched waits for an attempt in flight (its own conversation's, or one holding a full batch),
+   * and every attempt signals when it ends; so only future attempts set the alarm. (Taking the
+   * earliest of all pending rows instead would find a row that waits behind a retry, already due,
+   * and sleep the longest time while another conversation's retry fell due.)
+   */
   private void sleepUntilNext() throws InterruptedException {
-    Optional<String> next = central.read(Deliveries::nextDue);
-    Duration wait = MAX_SLEEP;
-    if (next.isPresent()) {
-      Duration untilDue = Duration.between(clock.instant(), Times.parse(next.get()));
-      // Something is due but its conversation is busy: its attempt will signal when it ends.
-      wait = untilDue.isNegative() || untilDue.isZero() ? MAX_SLEEP : min(untilDue, MAX_SLEEP);
-      if (!untilDue.isPositive() && inFlight.isEmpty()) {
-        wait = Duration.ofMillis(50);
-      }
-    }
-    sleep(wait);
+    Instant now = clock.instant();
+    Optional<String> next = central.read(c -> Deliveries.nextDueAfter(c, Times.format(now)));
+    Duration wait = next.map(at -> Duration.between(now, Times.parse(at))).orElse(MAX_SLEEP);
+    sleep(min(wait, MAX_SLEEP));
   }
 
   private void sleep(Duration wait) throws InterruptedException {

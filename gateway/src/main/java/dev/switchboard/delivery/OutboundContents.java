@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.plugin.api.OutboundContent;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,12 +118,23 @@ final class OutboundContents {
   }
 
   private static Optional<OutboundContent.File> file(Path outbox, String name) {
-    if (name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith("..")) {
+    if (name.isBlank()
+        || name.contains("/")
+        || name.contains("\\")
+        || name.startsWith("..")
+        || name.indexOf('\0') >= 0) {
       return Optional.empty();
     }
+    // The agent makes the outbox and its files, and a symbolic link it makes (in a container, too)
+    // is followed on the host: a link would let it send any file the host can read. So neither the
+    // file nor the two folders the agent made may be a link.
     Path path = outbox.resolve(name);
+    Path outboxRoot = outbox.getParent();
+    if (Files.isSymbolicLink(outbox) || (outboxRoot != null && Files.isSymbolicLink(outboxRoot))) {
+      return Optional.empty();
+    }
     try {
-      return Files.isRegularFile(path)
+      return Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)
           ? Optional.of(new OutboundContent.File(name, path, Files.size(path)))
           : Optional.empty();
     } catch (IOException e) {

@@ -7,7 +7,11 @@ import dev.switchboard.plugin.api.ChannelContext;
 import dev.switchboard.plugin.api.ChannelFactory;
 import dev.switchboard.plugin.api.ConfigException;
 import dev.switchboard.plugin.api.InboundEvent;
+import dev.switchboard.plugin.api.DeliveryResult;
 import dev.switchboard.plugin.api.InboundOutcome;
+import dev.switchboard.plugin.api.OutboundContent;
+import dev.switchboard.plugin.api.OutboundMessage;
+import dev.switchboard.plugin.api.QuestionAnswer;
 import dev.switchboard.plugin.api.Settings;
 import dev.switchboard.plugin.api.StoreUnavailableException;
 import dev.switchboard.plugin.api.WebhookRoute;
@@ -39,6 +43,7 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
   private final Map<String, String> environment;
   private final Path channelsDataDir;
   private final BiFunction<String, InboundEvent, InboundOutcome> router;
+  private final BiFunction<String, QuestionAnswer, InboundOutcome> answers;
   private final InboundStats stats = new InboundStats();
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
   private final Map<String, ChannelStatus> statuses = new ConcurrentHashMap<>();
@@ -56,6 +61,22 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
       Map<String, String> environment,
       Path dataDir,
       BiFunction<String, InboundEvent, InboundOutcome> router) {
+    this(sections, environment, dataDir, router, (type, answer) -> {
+      throw new UnsupportedOperationException("this gateway does not take answers to questions");
+    });
+  }
+
+  /**
+   * @param router stores an inbound event of a channel type and returns the outcome
+   * @param answers stores the answer to a question and returns the outcome
+   */
+  public ChannelHost(
+      Map<String, ChannelSection> sections,
+      Map<String, String> environment,
+      Path dataDir,
+      BiFunction<String, InboundEvent, InboundOutcome> router,
+      BiFunction<String, QuestionAnswer, InboundOutcome> answers) {
+    this.answers = answers;
     this.sections = Map.copyOf(sections);
     this.environment = Map.copyOf(environment);
     this.channelsDataDir = dataDir.resolve("channels");
@@ -186,6 +207,30 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
     }
   }
 
+  /**
+   * Sends a short message of the gateway's own to a chat, straight through its channel, without an
+   * agent or the delivery queue: best effort, on its own thread, logged if it fails.
+   */
+  public void sendDirect(String channelType, String platformId, String threadId, String replyTo, String text) {
+    Optional<Channel> channel = running(channelType);
+    if (channel.isEmpty()) {
+      return;
+    }
+    Thread.ofVirtual().name("host-reply-" + channelType).start(() -> {
+      try {
+        DeliveryResult result =
+            channel.get().deliver(
+                new OutboundMessage("host-" + java.util.UUID.randomUUID(), 0, platformId, threadId, replyTo,
+                    new OutboundContent.Text(text), 1));
+        if (!(result instanceof DeliveryResult.Delivered)) {
+          LOG.warn("gateway reply to {}/{} not delivered: {}", channelType, platformId, result);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("gateway reply to {}/{} failed: {}", channelType, platformId, e.toString());
+      }
+    });
+  }
+
   public InboundStats stats() {
     return stats;
   }
@@ -239,6 +284,19 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
       } catch (StoreUnavailableException e) {
         stats.rejected();
         throw e;
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    }
+
+    @Override
+    public InboundOutcome submitAnswer(QuestionAnswer answer) {
+      inFlight.incrementAndGet();
+      try {
+        if (closing) {
+          throw new StoreUnavailableException("the gateway is shutting down", null);
+        }
+        return answers.apply(type, answer);
       } finally {
         inFlight.decrementAndGet();
       }

@@ -10,8 +10,11 @@ import java.util.List;
 final class ChatContent {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A stored attachment: the event's attachment and its path relative to the session folder. */
-  record StoredAttachment(InboundEvent.Attachment attachment, String localPath) {}
+  /**
+   * An attachment as stored: its path relative to the session folder, or, when it was refused,
+   * no path and the reason.
+   */
+  record StoredAttachment(InboundEvent.Attachment attachment, String localPath, String refused) {}
 
   private ChatContent() {}
 
@@ -31,7 +34,11 @@ final class ChatContent {
         item.put("name", stored.attachment().name());
         item.put("mimeType", stored.attachment().mimeType());
         item.put("size", stored.attachment().size());
-        item.put("localPath", stored.localPath());
+        if (stored.localPath() != null) {
+          item.put("localPath", stored.localPath());
+        } else {
+          item.put("error", stored.refused());
+        }
       }
     }
     if (event.addressing().mention()) {

@@ -2,6 +2,7 @@ package dev.switchboard.routing;
 
 import dev.switchboard.plugin.api.InboundEvent;
 import dev.switchboard.plugin.api.InboundOutcome;
+import dev.switchboard.plugin.api.QuestionAnswer;
 import dev.switchboard.plugin.api.StoreUnavailableException;
 import dev.switchboard.routing.ChatContent.StoredAttachment;
 import dev.switchboard.store.CentralDb;
@@ -52,15 +53,43 @@ public final class Router {
   private final SessionFiles files;
   private final Clock clock;
   private final Consumer<String> wake;
+  private final RoutingSettings settings;
+  private final Consumer<HostReply> replies;
+  private final Answers answers;
+
+  /** A router with the default settings and no replies of its own, for tests. */
+  public Router(CentralDb central, SessionFiles files, Clock clock, Consumer<String> wake) {
+    this(central, files, clock, wake, RoutingSettings.DEFAULTS, reply -> {});
+  }
 
   /**
    * @param wake told the id of every session that got a new row (a hint to look now)
+   * @param replies sends the gateway's own short replies to a chat
    */
-  public Router(CentralDb central, SessionFiles files, Clock clock, Consumer<String> wake) {
+  public Router(
+      CentralDb central,
+      SessionFiles files,
+      Clock clock,
+      Consumer<String> wake,
+      RoutingSettings settings,
+      Consumer<HostReply> replies) {
     this.central = central;
     this.files = files;
     this.clock = clock;
     this.wake = wake;
+    this.settings = settings;
+    this.replies = replies;
+    this.answers = new Answers(central, files, clock, wake, settings.questionExpiry());
+  }
+
+  /** Stores the answer to a question; see {@link Answers}. */
+  public InboundOutcome answer(String channelType, QuestionAnswer answer) {
+    try {
+      return answers.answer(channelType, answer);
+    } catch (StoreException | UncheckedIOException e) {
+      LOG.error("could not store an answer from {}: {}", channelType, e.getMessage());
+      throw new StoreUnavailableException("the answer could not be stored: " + e.getMessage(), e);
+    }
   }
 
   /** A session the message goes to. */
@@ -73,6 +102,15 @@ public final class Router {
     String messageId = event.messageId() != null ? event.messageId() : Ids.newId("msg");
     String now = Times.format(clock.instant());
     try {
+      Optional<InboundOutcome> answered = answers.fromText(channelType, event);
+      if (answered.isPresent()) {
+        return answered.get();
+      }
+      Optional<String> refusal = adminOnlyRefusal(channelType, event);
+      if (refusal.isPresent()) {
+        replies.accept(new HostReply(channelType, event.platformId(), event.threadId(), event.messageId(), refusal.get()));
+        return new InboundOutcome.Dropped(messageId, refusal.get());
+      }
       Plan plan = central.write(c -> plan(c, channelType, event, messageId, now));
       if (plan.targets().isEmpty()) {
         return new InboundOutcome.Dropped(messageId, plan.dropReason());
@@ -89,6 +127,27 @@ public final class Router {
       LOG.error("could not store message {} from {}: {}", messageId, channelType, e.getMessage());
       throw new StoreUnavailableException("the message could not be stored: " + e.getMessage(), e);
     }
+  }
+
+  /** A command only the chat's admin may use, sent by someone else in a chat that has an admin. */
+  private Optional<String> adminOnlyRefusal(String channelType, InboundEvent event) {
+    String text = event.text().strip();
+    if (!text.startsWith("/")) {
+      return Optional.empty();
+    }
+    String command = text.split("\\s+", 2)[0];
+    int at = command.indexOf('@');
+    String bare = at > 0 ? command.substring(0, at) : command;
+    if (!settings.adminOnlyCommands().contains(bare)) {
+      return Optional.empty();
+    }
+    Optional<String> admin =
+        central.read(c -> MessagingGroups.find(c, channelType, event.platformId()))
+            .map(MessagingGroup::adminUserId);
+    if (admin.isEmpty() || admin.get() == null || admin.get().equals(event.sender().id())) {
+      return Optional.empty();
+    }
+    return Optional.of("Only this chat's admin can use " + bare + ".");
   }
 
   private Plan plan(
@@ -202,7 +261,7 @@ public final class Router {
       String channelType, InboundEvent event, String messageId, Target target) {
     Session session = target.session();
     Path dir = files.ensure(session.agentGroupId(), session.id());
-    List<StoredAttachment> attachments = copyAttachments(dir, messageId, event.attachments());
+    List<StoredAttachment> attachments = copyAttachments(channelType, event, dir, messageId);
     InboundRow row =
         new InboundRow(
             messageId,
@@ -226,8 +285,9 @@ public final class Router {
         });
   }
 
-  private static List<StoredAttachment> copyAttachments(
-      Path sessionDir, String messageId, List<InboundEvent.Attachment> attachments) {
+  private List<StoredAttachment> copyAttachments(
+      String channelType, InboundEvent event, Path sessionDir, String messageId) {
+    List<InboundEvent.Attachment> attachments = event.attachments();
     if (attachments.isEmpty()) {
       return List.of();
     }
@@ -237,9 +297,18 @@ public final class Router {
     try {
       Files.createDirectories(inbox);
       for (InboundEvent.Attachment attachment : attachments) {
+        long size = Files.size(attachment.file());
+        if (size > settings.maxInboundFileBytes()) {
+          String note =
+              "File " + attachment.name() + " was not passed on: it is " + size + " bytes, over the limit of "
+                  + settings.maxInboundFileBytes() + " bytes.";
+          stored.add(new StoredAttachment(attachment, null, note));
+          replies.accept(new HostReply(channelType, event.platformId(), event.threadId(), event.messageId(), note));
+          continue;
+        }
         String name = safeFileName(attachment.name());
         Files.copy(attachment.file(), inbox.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        stored.add(new StoredAttachment(attachment, "inbox/" + folder + "/" + name));
+        stored.add(new StoredAttachment(attachment, "inbox/" + folder + "/" + name, null));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store attachments in " + inbox, e);

@@ -59,6 +59,18 @@ public final class Deliveries {
         r -> r.getString(1));
   }
 
+  /**
+   * When the earliest pending delivery due after {@code now} falls due, if any. Rows due already are
+   * left out: they are in flight, or wait behind a row of their conversation that is.
+   */
+  public static Optional<String> nextDueAfter(Connection c, String now) throws SQLException {
+    return Jdbc.queryOne(
+        c,
+        "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND next_attempt_at > ?",
+        r -> r.getString(1),
+        now);
+  }
+
   public static void markDelivered(
       Connection c, String sessionId, String messageOutId, String platformMessageId, String now)
       throws SQLException {

@@ -142,6 +142,17 @@ public final class InboundRows {
         .isPresent();
   }
 
+  /** The outcome of an outbound row the host has finished with, from {@code delivered}. */
+  public record Finished(String status, String platformMessageId) {}
+
+  public static Optional<Finished> finished(Connection c, String messageOutId) throws SQLException {
+    return Jdbc.queryOne(
+        c,
+        "SELECT status, platform_message_id FROM delivered WHERE message_out_id = ?",
+        r -> new Finished(r.getString(1), r.getString(2)),
+        messageOutId);
+  }
+
   /** Records the outcome of an outbound row ({@code delivered} or {@code failed}). */
   public static void recordDelivered(
       Connection c, String messageOutId, String platformMessageId, String status, String now)

@@ -5,11 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The session folders, {@code <data dir>/sessions/<agent group id>/<session id>/}, and the host's
@@ -19,7 +23,9 @@ import org.flywaydb.core.Flyway;
  * db/outbound}). A new session gets copies of template files migrated once per start, which makes
  * creating a session a file copy instead of a Flyway run; an existing session is migrated the first
  * time this process opens it. The host writes inbound.db only, and opens outbound.db read-only:
- * outside of creating its schema, the host never writes the agent's file.
+ * outside of creating its schema, the host never writes the agent's file (it only rolls back a
+ * journal that a writer killed mid-transaction left behind, which restores the writer's last
+ * commit).
  */
 public final class SessionFiles {
   private final Path dataDir;
@@ -32,18 +38,21 @@ public final class SessionFiles {
   public SessionFiles(Path dataDir) {
     this.dataDir = dataDir;
     this.sessionsRoot = dataDir.resolve("sessions");
-    Path templates = dataDir.resolve("templates");
-    this.inboundTemplate = templates.resolve("inbound.db");
-    this.outboundTemplate = templates.resolve("outbound.db");
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new ReentrantLock();
     }
+    // Templates are private to this process (the CLI makes its own while a gateway runs), in a
+    // temporary folder removed at exit.
+    Path templates = null;
     try {
-      Files.createDirectories(templates);
-      Files.deleteIfExists(inboundTemplate);
-      Files.deleteIfExists(outboundTemplate);
+      templates = Files.createTempDirectory("switchboard-templates-");
+      this.inboundTemplate = templates.resolve("inbound.db");
+      this.outboundTemplate = templates.resolve("outbound.db");
       migrate(inboundTemplate, "db/inbound");
       migrate(outboundTemplate, "db/outbound");
+      templates.toFile().deleteOnExit();
+      inboundTemplate.toFile().deleteOnExit();
+      outboundTemplate.toFile().deleteOnExit();
     } catch (IOException e) {
       throw new StoreException("cannot prepare session templates in " + templates, e);
     }
@@ -120,10 +129,49 @@ public final class SessionFiles {
   }
 
   private <T> T read(Path file, SqlWork<T> work) {
-    try (Connection c = Sqlite.open(Sqlite.sessionFile(file, true))) {
-      return work.run(c);
+    try {
+      return readOnce(file, work);
+    } catch (SQLException e) {
+      if (!isHotJournal(e)) {
+        throw new StoreException(file + ": " + e.getMessage(), e);
+      }
+    }
+    rollBackHotJournal(file);
+    try {
+      return readOnce(file, work);
     } catch (SQLException e) {
       throw new StoreException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T readOnce(Path file, SqlWork<T> work) throws SQLException {
+    try (Connection c = Sqlite.open(Sqlite.sessionFile(file, true))) {
+      return work.run(c);
+    }
+  }
+
+  /**
+   * A writer that died inside a transaction (a killed gateway, a killed agent) leaves a hot
+   * journal, and a read-only connection cannot roll it back: every read would fail until the
+   * writer opens the file again, which for an idle session may be never.
+   */
+  private static boolean isHotJournal(SQLException e) {
+    return e instanceof SQLiteException s
+        && s.getResultCode() == SQLiteErrorCode.SQLITE_READONLY_ROLLBACK;
+  }
+
+  /**
+   * Rolls a hot journal back the way SQLite does on any read-write open: the file returns to its
+   * writer's last commit and gains nothing. SQLite treats a journal as hot only while no
+   * connection holds a write lock on the file, so a live writer is never disturbed.
+   */
+  private static void rollBackHotJournal(Path file) {
+    try (Connection c = Sqlite.open(Sqlite.sessionFile(file, false));
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM sqlite_master")) {
+      r.next();
+    } catch (SQLException e) {
+      throw new StoreException(file + ": cannot roll back the journal a crash left: " + e.getMessage(), e);
     }
   }
 

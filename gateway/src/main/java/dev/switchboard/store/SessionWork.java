@@ -46,6 +46,17 @@ public final class SessionWork {
         now);
   }
 
+  /** Makes the session due at {@code at} at the latest (an earlier wake time is kept). */
+  public static void scheduleWake(Connection c, String sessionId, String at) throws SQLException {
+    Jdbc.update(
+        c,
+        "INSERT INTO session_work (session_id, wake_at) VALUES (?, ?) ON CONFLICT(session_id)"
+            + " DO UPDATE SET wake_at = CASE WHEN wake_at IS NULL OR datetime(wake_at) > datetime(excluded.wake_at)"
+            + " THEN excluded.wake_at ELSE wake_at END",
+        sessionId,
+        at);
+  }
+
   public static long outboundSeq(Connection c, String sessionId) throws SQLException {
     return Jdbc.queryLong(
         c, "SELECT outbound_seq FROM session_work WHERE session_id = ?", sessionId);

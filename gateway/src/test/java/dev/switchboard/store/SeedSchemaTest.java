@@ -47,8 +47,8 @@ class SeedSchemaTest {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("central.db"));
         Statement s = c.createStatement()) {
       var rows = s.executeQuery("SELECT COUNT(*), MAX(CAST(version AS INTEGER)) FROM flyway_schema_history WHERE success = 1");
-      assertEquals(2, rows.getInt(1), "V1 and V2 applied once each");
-      assertEquals(2, rows.getInt(2));
+      assertEquals(3, rows.getInt(1), "V1 to V3 applied once each");
+      assertEquals(3, rows.getInt(2));
     }
   }
 
@@ -106,7 +106,9 @@ class SeedSchemaTest {
     return List.of(
             "session_work", "idx_session_work_pending", "deliveries", "idx_deliveries_due",
             "idx_deliveries_conversation", "dropped_messages", "agent_runs",
-            "channel_default_wirings", "idx_messages_in_status")
+            "channel_default_wirings", "idx_messages_in_status", "scheduled_tasks",
+            "idx_scheduled_tasks_status", "question_details", "destination_acl", "host_state",
+            "idx_session_work_wake")
         .contains(name);
   }
 

@@ -17,6 +17,23 @@ public interface ChannelContext {
   InboundOutcome submit(InboundEvent event);
 
   /**
+   * Stores the answer to a question this channel delivered, for the session that asked it. Like
+   * {@link #submit}, it returns only once the answer is durably stored (or recorded as dropped, e.g.
+   * for an unknown or expired question); only then may the channel acknowledge the platform (answer
+   * the button press). A redelivered answer (same chat and answer id) comes back as {@link
+   * InboundOutcome.Duplicate}.
+   *
+   * <p>A default method, so that contexts written before it still compile; a gateway that takes
+   * answers overrides it.
+   *
+   * @throws StoreUnavailableException when the answer could not be stored; do not acknowledge then
+   * @throws UnsupportedOperationException when this gateway does not take answers to questions
+   */
+  default InboundOutcome submitAnswer(QuestionAnswer answer) {
+    throw new UnsupportedOperationException("this gateway does not take answers to questions");
+  }
+
+  /**
    * A folder that belongs to this channel alone, for state it must keep across restarts (poll
    * offsets, its own message logs). It exists when the channel is created.
    */
