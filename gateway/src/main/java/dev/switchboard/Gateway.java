@@ -80,7 +80,8 @@ public final class Gateway implements AutoCloseable {
     scheduler =
         new DeliveryScheduler(
             central, files, channels,
-            new DeliveryPolicy(d.maxAttempts(), d.initialBackoff(), d.maxBackoff(), rates),
+            new DeliveryPolicy(d.maxAttempts(), d.initialBackoff(), d.maxBackoff(), rates,
+                config.conversations().maxOutboundFileBytes(), config.timezone()),
             clock, id -> supervisor().wake(id));
     OutboundIngest ingest = new OutboundIngest(central, files, clock, scheduler::signal);
     GatewayConfig.Agents a = config.agents();

@@ -1,5 +1,6 @@
 package dev.switchboard.agents;
 
+import dev.switchboard.scheduling.Recurrences;
 import dev.switchboard.store.CentralDb;
 import dev.switchboard.store.InboundRows;
 import dev.switchboard.store.Jdbc;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Copies the agent's acks into {@code messages_in.status}, and keeps the session's pending-work flag
@@ -23,10 +25,13 @@ final class AckSync {
   private final SessionFiles files;
   private final Clock clock;
 
-  AckSync(CentralDb central, SessionFiles files, Clock clock) {
+  private final Recurrences recurrences;
+
+  AckSync(CentralDb central, SessionFiles files, Clock clock, java.time.ZoneId zone) {
     this.central = central;
     this.files = files;
     this.clock = clock;
+    this.recurrences = new Recurrences(central, files, clock, zone);
   }
 
   /** What is left of a session's inbound work after a sync. */
@@ -79,6 +84,17 @@ final class AckSync {
             }
             return null;
           });
+    }
+    List<Recurrences.Finished> recurring =
+        finished.stream()
+            .filter(row -> row.recurrence() != null)
+            .map(row -> new Recurrences.Finished(row.id(), row.processAfter(), row.timestamp(), row.recurrence()))
+            .toList();
+    if (!recurring.isEmpty()) {
+      Optional<Instant> next = recurrences.next(sessionId, dir, recurring);
+      if (next.isPresent() && (nextWake == null || next.get().isBefore(nextWake))) {
+        nextWake = next.get();
+      }
     }
     if (due == 0 && processing == 0) {
       String wakeAt = nextWake == null ? null : Times.format(nextWake);

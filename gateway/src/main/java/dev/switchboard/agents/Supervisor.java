@@ -64,7 +64,11 @@ public final class Supervisor implements AutoCloseable {
   private final Duration tick;
   private final Duration firstRestartDelay;
 
+  /** How long an idle agent keeps its slot while other sessions wait for one. */
+  private static final Duration YIELD_AFTER = Duration.ofSeconds(2);
+
   private final ReentrantLock lock = new ReentrantLock();
+  private volatile long routingVersion = -1;
   private final Map<String, Slot> running = new HashMap<>();
   private final LinkedHashSet<String> queue = new LinkedHashSet<>();
   private final Map<String, Integer> crashes = new HashMap<>();
@@ -80,6 +84,7 @@ public final class Supervisor implements AutoCloseable {
     volatile Instant startedAt;
     volatile Instant lastActivity;
     volatile boolean stopRequested;
+    volatile boolean killing;
     Thread starter;
 
     Slot(String sessionId, Instant now) {
@@ -128,7 +133,7 @@ public final class Supervisor implements AutoCloseable {
     this.providers = Map.copyOf(providers);
     this.settings = settings;
     this.clock = clock;
-    this.acks = new AckSync(central, files, clock);
+    this.acks = new AckSync(central, files, clock, settings.timezone());
     this.outboundListener = outboundListener;
     this.watcher = new SessionWatcher(this::onOutboundChange, pollInterval);
     this.timer =
@@ -442,6 +447,7 @@ public final class Supervisor implements AutoCloseable {
   private void tick() {
     try {
       wakeSessionsWithWork();
+      refreshDestinationsIfChanged();
       Instant now = clock.instant();
       for (Slot slot : slotsSnapshot()) {
         checkSlot(slot, now);
@@ -461,7 +467,15 @@ public final class Supervisor implements AutoCloseable {
       if (slot.lastActivity.plus(settings.idleTimeout()).isBefore(now)) {
         LOG.info("stopping idle agent of session {}", slot.sessionId);
         stop(slot);
+      } else if (queued() > 0 && slot.lastActivity.plus(YIELD_AFTER).isBefore(now)) {
+        // Sessions with work are waiting for a slot: an agent with nothing to do gives its slot up
+        // now rather than after the idle timeout.
+        LOG.info("stopping idle agent of session {} to make room for a waiting session", slot.sessionId);
+        stop(slot);
       }
+      return;
+    }
+    if (slot.killing) {
       return;
     }
     Instant beat = heartbeat(slot.dir).orElse(slot.startedAt);
@@ -471,7 +485,36 @@ public final class Supervisor implements AutoCloseable {
           "agent of session {} has work but no heartbeat since {}; restarting it",
           slot.sessionId,
           lastSign);
+      slot.killing = true;
       Thread.ofVirtual().start(() -> agent.stop(Duration.ofSeconds(2)));
+    }
+  }
+
+  /** Rewrites the destinations of running sessions after wirings or destination lists changed. */
+  private void refreshDestinationsIfChanged() {
+    long version = central.read(dev.switchboard.store.DestinationAcl::routingVersion);
+    if (version == routingVersion) {
+      return;
+    }
+    routingVersion = version;
+    for (Slot slot : slotsSnapshot()) {
+      if (slot.dir == null) {
+        continue;
+      }
+      String group =
+          central.read(c -> Sessions.byId(c, slot.sessionId)).map(Session::agentGroupId).orElse(null);
+      if (group == null) {
+        continue;
+      }
+      List<InboundRows.Destination> destinations =
+          central.read(
+              c ->
+                  Destinations.of(
+                      Destinations.wiredChats(c, group), dev.switchboard.store.DestinationAcl.forGroup(c, group)));
+      files.writeInbound(slot.dir, c -> {
+        InboundRows.writeDestinations(c, destinations);
+        return null;
+      });
     }
   }
 

@@ -3,14 +3,19 @@ package dev.switchboard.delivery;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.plugin.api.Channel;
 import dev.switchboard.plugin.api.DeliveryResult;
+import dev.switchboard.plugin.api.OutboundContent;
 import dev.switchboard.plugin.api.OutboundMessage;
 import dev.switchboard.plugin.api.RateLimit;
+import dev.switchboard.scheduling.Cron;
+import dev.switchboard.scheduling.TaskRequests;
+import dev.switchboard.store.AgentGroup;
 import dev.switchboard.store.CentralDb;
 import dev.switchboard.store.Deliveries;
 import dev.switchboard.store.Delivery;
 import dev.switchboard.store.InboundRow;
 import dev.switchboard.store.InboundRows;
 import dev.switchboard.store.OutboundRows;
+import dev.switchboard.store.Questions;
 import dev.switchboard.store.Session;
 import dev.switchboard.store.SessionFiles;
 import dev.switchboard.store.SessionWork;
@@ -51,6 +56,8 @@ final class DeliveryAttempt {
   private final Clock clock;
   private final Consumer<String> wakeAgent;
   private final DeliveryStats stats;
+  private final TaskRequests tasks;
+  private final AgentMessages agents;
 
   DeliveryAttempt(
       CentralDb central,
@@ -69,6 +76,8 @@ final class DeliveryAttempt {
     this.clock = clock;
     this.wakeAgent = wakeAgent;
     this.stats = stats;
+    this.tasks = new TaskRequests(central, files, clock, policy.timezone());
+    this.agents = new AgentMessages(central, files, clock, wakeAgent);
   }
 
   /**
@@ -85,38 +94,28 @@ final class DeliveryAttempt {
     }
   }
 
-  private void attempt(Delivery d) {
-    Optional<Session> session = central.read(c -> Sessions.byId(c, d.sessionId()));
-    if (session.isEmpty()) {
+  private void attempt(Delivery listed) {
+    Optional<Delivery> current =
+        central.read(c -> Deliveries.currentIfDue(c, listed.sessionId(), listed.messageOutId(), now()));
+    if (current.isEmpty()) {
+      return; // Finished or moved since the scheduler read its list.
+    }
+    Delivery d = current.get();
+    Optional<Session> found = central.read(c -> Sessions.byId(c, d.sessionId()));
+    if (found.isEmpty()) {
       finish(d, null, "failed", "the session no longer exists", null);
       return;
     }
-    Path dir = files.dir(session.get().agentGroupId(), d.sessionId());
-    Optional<InboundRows.Finished> recorded =
-        files.readInbound(dir, c -> InboundRows.finished(c, d.messageOutId()));
-    if (recorded.isPresent()) {
-      // Finished and recorded in the session before a crash; only the central record is behind.
-      // Copy the recorded outcome: the row may have failed for good, and an edit of it later reads
-      // the platform message id.
-      InboundRows.Finished outcome = recorded.get();
-      central.write(c -> {
-        if ("delivered".equals(outcome.status())) {
-          Deliveries.markDelivered(
-              c, d.sessionId(), d.messageOutId(), outcome.platformMessageId(), now());
-        } else {
-          Deliveries.markFailed(
-              c, d.sessionId(), d.messageOutId(), "recorded as " + outcome.status() + " before a restart", now());
-        }
-        return null;
-      });
+    Session session = found.get();
+    Path dir = files.dir(session.agentGroupId(), d.sessionId());
+    if (d.recurrence() == null && copiedRecordedOutcome(d, dir)) {
       return;
     }
     if ("system".equals(d.kind())) {
-      // Known debt: system requests (schedule_task, cancel_task, …) are applied by the
-      // scheduling part, which does not exist yet; until then they are recorded and logged.
-      LOG.warn("session {} sent system request {}, which this gateway does not handle yet",
-          d.sessionId(), d.messageOutId());
-      finish(d, dir, "delivered", null, null);
+      switch (tasks.apply(d.sessionId(), dir, d.content())) {
+        case TaskRequests.Result.Applied applied -> finish(d, dir, "delivered", null, null);
+        case TaskRequests.Result.Refused refused -> fail(d, dir, refused.reason());
+      }
       return;
     }
     if (d.channelType() == null || d.platformId() == null) {
@@ -124,38 +123,114 @@ final class DeliveryAttempt {
       return;
     }
     if ("agent".equals(d.channelType())) {
-      fail(d, dir, "messages to other agents are not supported by this gateway yet");
+      toAgent(d, session, dir);
+      return;
+    }
+    if (!channels.configured(d.channelType())) {
+      fail(d, dir, "no channel '" + d.channelType() + "' is configured");
+      return;
+    }
+    if (!central.read(c -> Permissions.mayMessageChat(c, session, d.channelType(), d.platformId()))) {
+      fail(d, dir, "this agent group may not send to " + d.channelType() + " chat " + d.platformId()
+          + "; wire it to that chat, or allow it with ./switchboard destinations add");
       return;
     }
     Optional<Channel> channel = channels.running(d.channelType());
     if (channel.isEmpty()) {
-      if (channels.configured(d.channelType())) {
-        retry(d, "channel " + d.channelType() + " is not running");
-      } else {
-        fail(d, dir, "no channel '" + d.channelType() + "' is configured");
-      }
-      return;
-    }
-    Instant now = clock.instant();
-    RateLimit limit = policy.rateLimits().getOrDefault(d.channelType(), channel.get().rateLimit());
-    Duration wait = rateLimiter.acquire(d.channelType() + "|" + d.platformId(), limit, now);
-    if (!wait.isZero()) {
-      central.write(c -> {
-        Deliveries.postpone(c, d.sessionId(), d.messageOutId(), Times.format(now.plus(wait)));
-        return null;
-      });
+      retry(d, "channel " + d.channelType() + " is not running");
       return;
     }
     Path outbox = dir.resolve("outbox").resolve(d.messageOutId());
     OutboundContents.Parsed parsed =
         OutboundContents.parse(d.content(), ref -> platformMessageId(dir, ref, d), outbox);
-    switch (parsed) {
-      case OutboundContents.Invalid invalid -> fail(d, dir, invalid.reason());
-      case OutboundContents.Valid valid -> send(d, dir, channel.get(), valid);
+    if (parsed instanceof OutboundContents.Invalid invalid) {
+      fail(d, dir, invalid.reason());
+      return;
+    }
+    OutboundContent content = ((OutboundContents.Valid) parsed).content();
+    Optional<String> tooLarge = tooLargeFile(content);
+    if (tooLarge.isPresent()) {
+      fail(d, dir, tooLarge.get());
+      return;
+    }
+    switch (Rendering.fit(content, channel.get().capabilities(), d.channelType())) {
+      case Rendering.Unsupported unsupported -> fail(d, dir, unsupported.reason());
+      case Rendering.Send send -> {
+        Instant now = clock.instant();
+        RateLimit limit = policy.rateLimits().getOrDefault(d.channelType(), channel.get().rateLimit());
+        Duration wait = rateLimiter.acquire(d.channelType() + "|" + d.platformId(), limit, now);
+        if (!wait.isZero()) {
+          central.write(c -> {
+            Deliveries.postpone(c, d.sessionId(), d.messageOutId(), Times.format(now.plus(wait)));
+            return null;
+          });
+          return;
+        }
+        send(d, dir, channel.get(), send, content);
+      }
     }
   }
 
-  private void send(Delivery d, Path dir, Channel channel, OutboundContents.Valid valid) {
+  /** When the session already records an outcome (a crash came between the two writes). */
+  private boolean copiedRecordedOutcome(Delivery d, Path dir) {
+    Optional<InboundRows.Finished> recorded =
+        files.readInbound(dir, c -> InboundRows.finished(c, d.messageOutId()));
+    if (recorded.isEmpty()) {
+      return false;
+    }
+    // Copy the recorded outcome: the row may have failed for good, and an edit of it later reads
+    // the platform message id.
+    InboundRows.Finished outcome = recorded.get();
+    central.write(c -> {
+      if ("delivered".equals(outcome.status())) {
+        Deliveries.markDelivered(c, d.sessionId(), d.messageOutId(), outcome.platformMessageId(), now());
+      } else {
+        Deliveries.markFailed(
+            c, d.sessionId(), d.messageOutId(), "recorded as " + outcome.status() + " before a restart", now());
+      }
+      return null;
+    });
+    return true;
+  }
+
+  private void toAgent(Delivery d, Session session, Path dir) {
+    Optional<AgentGroup> target = agents.target(d.platformId());
+    if (target.isEmpty()) {
+      fail(d, dir, "no agent group '" + d.platformId() + "'");
+      return;
+    }
+    if (!central.read(c -> Permissions.mayMessageAgent(c, session, target.get().id(), d.threadId()))) {
+      fail(d, dir, "this agent group may not send to agent group " + target.get().folder()
+          + "; allow it with ./switchboard destinations add <folder> <name> --agent " + target.get().folder());
+      return;
+    }
+    OutboundContents.Parsed parsed = OutboundContents.parse(d.content(), ref -> Optional.empty(), dir);
+    if (!(parsed instanceof OutboundContents.Valid valid)
+        || !(valid.content() instanceof OutboundContent.Text text)
+        || !text.files().isEmpty()) {
+      fail(d, dir, "only text can be sent to another agent");
+      return;
+    }
+    DeliveryResult result = agents.deliver(session, target.get(), d.threadId(), d.messageOutId(), text.text());
+    if (result instanceof DeliveryResult.Delivered delivered) {
+      finish(d, dir, "delivered", null, delivered.platformMessageId());
+      stats.delivered();
+    }
+  }
+
+  private Optional<String> tooLargeFile(OutboundContent content) {
+    if (content instanceof OutboundContent.Text text) {
+      for (OutboundContent.File file : text.files()) {
+        if (file.size() > policy.maxOutboundFileBytes()) {
+          return Optional.of("file " + file.name() + " is " + file.size() + " bytes, over the limit of "
+              + policy.maxOutboundFileBytes() + " bytes");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void send(Delivery d, Path dir, Channel channel, Rendering.Send rendered, OutboundContent original) {
     OutboundMessage message =
         new OutboundMessage(
             d.messageOutId(),
@@ -163,7 +238,7 @@ final class DeliveryAttempt {
             d.platformId(),
             d.threadId(),
             replyTarget(d),
-            valid.content(),
+            rendered.content(),
             d.attempts() + 1);
     DeliveryResult result;
     try {
@@ -173,11 +248,19 @@ final class DeliveryAttempt {
     }
     switch (result) {
       case DeliveryResult.Delivered delivered -> {
-        finish(d, dir, "delivered", null, delivered.platformMessageId());
+        if (original instanceof OutboundContent.Question question) {
+          recordQuestion(d, question, rendered.questionAsText());
+        }
+        if (d.recurrence() != null) {
+          rearm(d, dir, delivered.platformMessageId());
+        } else {
+          finish(d, dir, "delivered", null, delivered.platformMessageId());
+        }
         stats.delivered();
       }
       case DeliveryResult.Transient failure -> retry(d, failure.reason());
       case DeliveryResult.RateLimited limited -> {
+        // Counted as an attempt (the platform was asked), retried when the platform said.
         stats.rateLimited();
         Instant at = clock.instant().plus(limited.retryAfter());
         central.write(c -> {
@@ -187,6 +270,44 @@ final class DeliveryAttempt {
       }
       case DeliveryResult.Permanent failure -> fail(d, dir, failure.reason());
     }
+  }
+
+  private void recordQuestion(Delivery d, OutboundContent.Question question, boolean asText) {
+    com.fasterxml.jackson.databind.node.ArrayNode options = JSON.createArrayNode();
+    question.options().forEach(o -> options.addObject().put("label", o.label()).put("value", o.value()));
+    central.write(c -> {
+      Questions.insert(
+          c,
+          new Questions.Pending(question.questionId(), d.sessionId(), d.messageOutId(), d.platformId(),
+              d.channelType(), d.threadId(), now(), options.toString(), asText));
+      return null;
+    });
+  }
+
+  /** A recurring row was delivered: record it, and wait for its next occurrence. */
+  private void rearm(Delivery d, Path dir, String platformMessageId) {
+    Instant sent = clock.instant();
+    Optional<Instant> next;
+    try {
+      next = Cron.parse(d.recurrence()).next(Times.parse(d.nextAttemptAt()), policy.timezone())
+          .map(at -> at.isAfter(sent) ? at : Cron.parse(d.recurrence()).next(sent, policy.timezone()).orElse(at));
+    } catch (IllegalArgumentException e) {
+      LOG.warn("delivery {} of session {} has an invalid recurrence: {}", d.messageOutId(), d.sessionId(), e.getMessage());
+      next = Optional.empty();
+    }
+    if (next.isEmpty()) {
+      finish(d, dir, "delivered", null, platformMessageId);
+      return;
+    }
+    String at = Times.format(next.get());
+    files.writeInbound(dir, c -> {
+      InboundRows.recordDelivered(c, d.messageOutId(), platformMessageId, "delivered", now());
+      return null;
+    });
+    central.write(c -> {
+      Deliveries.rearm(c, d.sessionId(), d.messageOutId(), platformMessageId, at);
+      return null;
+    });
   }
 
   private void retry(Delivery d, String reason) {

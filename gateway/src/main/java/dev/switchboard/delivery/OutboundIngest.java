@@ -110,7 +110,8 @@ public final class OutboundIngest {
         platformId,
         threadId,
         0,
-        dueAt(row.deliverAfter(), now));
+        dueAt(row.deliverAfter(), now),
+        row.recurrence());
   }
 
   private static String dueAt(String deliverAfter, String now) {

@@ -10,7 +10,7 @@ import java.util.Optional;
 public final class Deliveries {
   private static final String COLUMNS =
       "session_id, message_out_id, seq, kind, content, in_reply_to, channel_type, platform_id,"
-          + " thread_id, attempts, next_attempt_at";
+          + " thread_id, attempts, next_attempt_at, recurrence";
 
   private Deliveries() {}
 
@@ -19,7 +19,7 @@ public final class Deliveries {
     Jdbc.update(
         c,
         "INSERT OR IGNORE INTO deliveries (" + COLUMNS + ", status, created_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         d.sessionId(),
         d.messageOutId(),
         d.seq(),
@@ -31,7 +31,42 @@ public final class Deliveries {
         d.threadId(),
         d.attempts(),
         d.nextAttemptAt(),
+        d.recurrence(),
+        d.recurrence() != null || d.nextAttemptAt().compareTo(now) > 0 ? "scheduled" : "pending",
         now);
+  }
+
+  /**
+   * The row as it is now, if it is still waiting and due: the scheduler's list may be stale by
+   * the time an attempt starts (an earlier attempt may have finished or moved it).
+   */
+  public static Optional<Delivery> currentIfDue(Connection c, String sessionId, String messageOutId, String now)
+      throws SQLException {
+    return Jdbc.queryOne(
+        c,
+        "SELECT " + COLUMNS + " FROM deliveries WHERE session_id = ? AND message_out_id = ?"
+            + " AND status IN ('pending', 'scheduled') AND next_attempt_at <= ?",
+        Deliveries::map,
+        sessionId,
+        messageOutId,
+        now);
+  }
+
+  /**
+   * Records a delivery of a recurring row and makes it wait for its next occurrence. Its attempts
+   * start again from zero.
+   */
+  public static void rearm(
+      Connection c, String sessionId, String messageOutId, String platformMessageId, String nextAt)
+      throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE deliveries SET status = 'scheduled', attempts = 0, last_error = NULL,"
+            + " platform_message_id = ?, next_attempt_at = ? WHERE session_id = ? AND message_out_id = ?",
+        platformMessageId,
+        nextAt,
+        sessionId,
+        messageOutId);
   }
 
   /**
@@ -41,7 +76,8 @@ public final class Deliveries {
   public static List<Delivery> due(Connection c, String now, int limit) throws SQLException {
     return Jdbc.query(
         c,
-        "SELECT " + COLUMNS + " FROM deliveries d WHERE status = 'pending' AND next_attempt_at <= ?"
+        "SELECT " + COLUMNS + " FROM deliveries d WHERE status IN ('pending', 'scheduled')"
+            + " AND next_attempt_at <= ?"
             + " AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.session_id = d.session_id"
             + " AND e.channel_type IS d.channel_type AND e.platform_id IS d.platform_id"
             + " AND e.status = 'pending' AND e.seq < d.seq)"
@@ -55,7 +91,7 @@ public final class Deliveries {
   public static Optional<String> nextDue(Connection c) throws SQLException {
     return Jdbc.queryOne(
         c,
-        "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending'",
+        "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'scheduled')",
         r -> r.getString(1));
   }
 
@@ -66,7 +102,8 @@ public final class Deliveries {
   public static Optional<String> nextDueAfter(Connection c, String now) throws SQLException {
     return Jdbc.queryOne(
         c,
-        "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending' AND next_attempt_at > ?",
+        "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'scheduled')"
+            + " AND next_attempt_at > ?",
         r -> r.getString(1),
         now);
   }
@@ -143,6 +180,7 @@ public final class Deliveries {
         r.getString(8),
         r.getString(9),
         r.getInt(10),
-        r.getString(11));
+        r.getString(11),
+        r.getString(12));
   }
 }

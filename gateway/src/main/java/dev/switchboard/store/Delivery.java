@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A row of the host's {@code deliveries}: one outbound row taken from a session, its resolved
- * destination, and its attempts so far.
+ * destination, its attempts so far, and its recurrence (a cron expression) if it repeats.
  */
 public record Delivery(
     String sessionId,
@@ -17,7 +17,8 @@ public record Delivery(
     String platformId,
     String threadId,
     int attempts,
-    String nextAttemptAt) {
+    String nextAttemptAt,
+    String recurrence) {
   public Delivery {
     requireNonNull(sessionId, "sessionId is null");
     requireNonNull(messageOutId, "messageOutId is null");

@@ -10,7 +10,8 @@ public final class InboundRows {
   private InboundRows() {}
 
   /** A pending row as the supervisor sees it. */
-  public record Pending(String id, long seq, String processAfter, int tries) {}
+  public record Pending(
+      String id, long seq, String processAfter, int tries, String recurrence, String timestamp) {}
 
   /** A row of {@code destinations}. */
   public record Destination(
@@ -73,9 +74,9 @@ public final class InboundRows {
   public static List<Pending> pending(Connection c) throws SQLException {
     return Jdbc.query(
         c,
-        "SELECT id, seq, process_after, COALESCE(tries, 0) FROM messages_in"
+        "SELECT id, seq, process_after, COALESCE(tries, 0), recurrence, timestamp FROM messages_in"
             + " WHERE status = 'pending' ORDER BY seq",
-        r -> new Pending(r.getString(1), r.getLong(2), r.getString(3), r.getInt(4)));
+        r -> new Pending(r.getString(1), r.getLong(2), r.getString(3), r.getInt(4), r.getString(5), r.getString(6)));
   }
 
   public static void setStatus(Connection c, String id, String status) throws SQLException {

@@ -146,7 +146,11 @@ class DeliveryRoutingTest {
     h.start(policy(3));
 
     h.write(
-        Out.chat("o1", 1, "{\"action\":\"cancel_task\",\"taskId\":\"t-1\"}").kind("system"),
+        Out.chat(
+                "o1", 1,
+                "{\"action\":\"schedule_task\",\"taskId\":\"t-1\",\"prompt\":\"p\","
+                    + "\"processAfter\":\"2030-01-01 00:00:00\"}")
+            .kind("system"),
         Out.text("o3", 3, "after"));
     h.awaitStatus("delivered", "o1", "o3");
 

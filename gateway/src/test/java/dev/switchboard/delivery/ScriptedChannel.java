@@ -55,6 +55,19 @@ public final class ScriptedChannel implements Channel {
   public void start() {}
 
   @Override
+  public java.util.Set<dev.switchboard.plugin.api.Capability> capabilities() {
+    return capabilities;
+  }
+
+  /** Limits what the channel claims it can do (by default everything). */
+  public void claim(dev.switchboard.plugin.api.Capability... claimed) {
+    capabilities = java.util.Set.of(claimed);
+  }
+
+  private volatile java.util.Set<dev.switchboard.plugin.api.Capability> capabilities =
+      java.util.EnumSet.allOf(dev.switchboard.plugin.api.Capability.class);
+
+  @Override
   public DeliveryResult deliver(OutboundMessage message) {
     sent.add(new Sent(message, Instant.now()));
     Consumer<OutboundMessage> hook = hooks.get(message.platformId());

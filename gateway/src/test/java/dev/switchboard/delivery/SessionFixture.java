@@ -103,7 +103,12 @@ public final class SessionFixture implements AutoCloseable {
     return files.dir(s.agentGroupId(), sessionId);
   }
 
+  /**
+   * Sets the session's default chat, and lets its agent group send there (the gateway only ever
+   * writes a chat the group may use into {@code session_routing}).
+   */
   public void routing(String sessionId, String channelType, String platformId, String threadId) {
+    allow(sessionId, channelType, platformId);
     files.writeInbound(
         dir(sessionId),
         c -> {
@@ -182,8 +187,36 @@ public final class SessionFixture implements AutoCloseable {
     }
   }
 
-  /** Writes rows into the session's outbound.db in one transaction, with plain JDBC. */
+  /**
+   * Writes rows into the session's outbound.db in one transaction, with plain JDBC. A chat a row
+   * names explicitly is added to the agent group's destinations first, as an operator would, so
+   * that tests of delivery are not tests of permissions; {@link #outboundUnlisted} leaves it out.
+   */
   public void outbound(String sessionId, Out... rows) {
+    for (Out row : rows) {
+      if (row.channelType() != null && row.platformId() != null && !"agent".equals(row.channelType())) {
+        allow(sessionId, row.channelType(), row.platformId());
+      }
+    }
+    outboundUnlisted(sessionId, rows);
+  }
+
+  /** Adds a chat to the destinations of the session's agent group. */
+  public void allow(String sessionId, String channelType, String platformId) {
+    String group = central.read(c -> Sessions.byId(c, sessionId)).orElseThrow().agentGroupId();
+    central.write(c -> {
+      dev.switchboard.store.DestinationAcl.put(
+          c,
+          new dev.switchboard.store.DestinationAcl.Entry(
+              group, "test-" + Math.abs((channelType + "|" + platformId).hashCode()), "channel",
+              channelType, platformId, null),
+          now());
+      return null;
+    });
+  }
+
+  /** Writes rows into the session's outbound.db as they are, destinations untouched. */
+  public void outboundUnlisted(String sessionId, Out... rows) {
     try (Connection c = agentConnection(dir(sessionId).resolve("outbound.db"))) {
       c.setAutoCommit(false);
       try (PreparedStatement p =

@@ -14,6 +14,7 @@ import dev.switchboard.plugin.api.InboundOutcome;
 import dev.switchboard.plugin.api.InboundOutcome.Dropped;
 import dev.switchboard.plugin.api.InboundOutcome.Duplicate;
 import dev.switchboard.plugin.api.InboundOutcome.Stored;
+import dev.switchboard.plugin.api.QuestionAnswer;
 import dev.switchboard.plugin.api.StoreUnavailableException;
 import dev.switchboard.plugin.api.WebhookHandler;
 import dev.switchboard.plugin.api.WebhookRequest;
@@ -29,9 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The channel's two routes: {@code POST ""} takes a message, {@code GET chats/{chat}/messages}
- * long-polls a chat's replies. Both check the bearer token before anything else, and every refusal
- * is mapped to a response in {@link #guarded} alone.
+ * The channel's routes: {@code POST ""} takes a message, {@code POST answers} the answer to a
+ * question, {@code GET chats/{chat}/messages} long-polls a chat's replies. All check the bearer
+ * token before anything else, and every refusal is mapped to a response in {@link #guarded} alone.
  */
 final class WebhookHandlers {
   private static final Logger log = LoggerFactory.getLogger(WebhookHandlers.class);
@@ -57,6 +58,7 @@ final class WebhookHandlers {
   List<WebhookRoute> routes() {
     return List.of(
         WebhookRoute.post("", guarded(this::submit)),
+        WebhookRoute.post("answers", guarded(this::answer)),
         WebhookRoute.get("chats/{chat}/messages", guarded(this::messages)));
   }
 
@@ -113,6 +115,27 @@ final class WebhookHandlers {
           answer.put("status", "dropped").put("sessions", 0).put("reason", dropped.reason());
     }
     return WebhookResponse.json(202, write(answer));
+  }
+
+  /**
+   * Stores an answer: 202 once stored (or already stored); 409 with the reason when the question
+   * is not open (unknown, expired, already answered) or the option is not one of its options.
+   */
+  private WebhookResponse answer(WebhookRequest request) {
+    QuestionAnswer answer = WebhookInbound.parseAnswer(request.body(), clock.instant());
+    InboundOutcome outcome;
+    try {
+      outcome = context.submitAnswer(answer);
+    } catch (UnsupportedOperationException e) {
+      throw new WebhookProblem(501, "this gateway does not take answers to questions");
+    }
+    ObjectNode body = JSON.createObjectNode().put("id", outcome.messageId());
+    return switch (outcome) {
+      case Stored stored -> WebhookResponse.json(202, write(body.put("status", "stored")));
+      case Duplicate duplicate -> WebhookResponse.json(202, write(body.put("status", "duplicate")));
+      case Dropped dropped ->
+          WebhookResponse.json(409, write(body.put("status", "refused").put("error", dropped.reason())));
+    };
   }
 
   private WebhookResponse messages(WebhookRequest request) {

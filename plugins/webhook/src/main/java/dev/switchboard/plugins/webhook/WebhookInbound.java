@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.switchboard.plugin.api.InboundEvent;
+import dev.switchboard.plugin.api.QuestionAnswer;
 import dev.switchboard.plugin.api.InboundEvent.Addressing;
 import dev.switchboard.plugin.api.InboundEvent.ChatInfo;
 import dev.switchboard.plugin.api.InboundEvent.ReplyTo;
@@ -56,6 +57,26 @@ final class WebhookInbound {
         .chat(chatInfo(root))
         .replyTo(replyTo(root))
         .build();
+  }
+
+  /**
+   * The body of {@code POST answers}: {@code {"chat", "thread"?, "questionId", "option",
+   * "sender": {"id", "name"?}, "id"?}}, where {@code option} is the value of the chosen option.
+   */
+  static QuestionAnswer parseAnswer(byte[] body, Instant now) {
+    JsonNode root = object(body);
+    JsonNode sender = root.get("sender");
+    if (sender == null || !sender.isObject()) {
+      throw WebhookProblem.badRequest("sender is required: an object with an id");
+    }
+    return new QuestionAnswer(
+        id(root, "chat", "chat", true),
+        id(root, "thread", "thread", false),
+        id(root, "questionId", "questionId", true),
+        id(root, "option", "option", true),
+        new Sender(id(sender, "id", "sender.id", true), id(sender, "name", "sender.name", false)),
+        id(root, "id", "id", false),
+        now);
   }
 
   private static JsonNode object(byte[] body) {
