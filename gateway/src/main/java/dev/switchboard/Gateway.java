@@ -102,6 +102,8 @@ public final class Gateway implements AutoCloseable {
                 reply.channelType(), reply.platformId(), reply.threadId(), reply.replyToMessageId(), reply.text()));
 
     channels.create(plugins.channelFactories());
+    channels.showTyping(
+        sessionId -> central.read(c -> dev.switchboard.store.SessionWork.hasWork(c, sessionId)));
     http =
         new HttpServer(
             config.http().host(), config.http().port(), config.http().maxBodyBytes(), channels,

@@ -24,12 +24,14 @@ public final class Cli {
   private final Administration admin;
   private final Tasks tasks;
   private final PrintStream out;
+  private final Clock clock;
 
   public Cli(CentralDb central, SessionFiles files, Clock clock, ZoneId zone, PrintStream out) {
     this.central = central;
     this.admin = new Administration(central, clock);
     this.tasks = new Tasks(central, new TaskRequests(central, files, clock, zone), files, out);
     this.out = out;
+    this.clock = clock;
   }
 
   public static final String USAGE =
@@ -52,6 +54,7 @@ public final class Cli {
         destinations list [<folder>]
         destinations add <folder> <name> (--chat <channel> <platformId> | --agent <targetFolder>)
         destinations remove <folder> <name>
+        pair <channel> --group <folder> [--expires 10m]
       """;
 
   /** Runs one command; returns the process exit code. */
@@ -87,6 +90,7 @@ public final class Cli {
           switch (a.raw(0)) {
             case "wire" -> wire(a);
             case "unwire" -> unwire(a);
+            case "pair" -> pair(a);
             default -> {
               out.print("unknown command: " + String.join(" ", args) + "\n" + USAGE);
               return 2;
@@ -203,6 +207,21 @@ public final class Cli {
       rows.add(new String[] {d.createdAt(), d.channelType(), d.platformId(), d.messageId(), d.senderId(), d.reason()});
     }
     print(rows);
+  }
+
+  private void pair(Args a) {
+    String channel = a.positional(1, "channel");
+    String folder = a.option("--group").orElseThrow(() -> new IllegalArgumentException("pair needs --group <folder>"));
+    java.time.Duration ttl =
+        dev.switchboard.plugin.api.Settings.parseDuration("--expires", a.option("--expires").orElse("10m"));
+    String groupId =
+        central.read(c -> dev.switchboard.store.AgentGroups.byFolder(c, folder))
+            .orElseThrow(() -> new ConfigException("no agent group '" + folder + "'; add it with: ./switchboard groups add " + folder))
+            .id();
+    String code = new dev.switchboard.routing.Pairing(central, clock).newCode(channel, groupId, ttl);
+    out.println(code);
+    out.println("Send this code in the " + channel + " chat to pair with " + folder + " (valid for "
+        + ttl.toMinutes() + " minutes, once). The sender becomes the chat's admin.");
   }
 
   private void destinationsAdd(Args a) {

@@ -48,6 +48,7 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
   private final Map<String, ChannelStatus> statuses = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile TypingIndicators typing;
   private volatile boolean closing;
 
   /** A webhook route of a channel, to be mounted under {@code /webhooks/<channel type>/}. */
@@ -244,10 +245,23 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
     }
   }
 
+  /**
+   * Shows typing hints in chats whose agents are working.
+   *
+   * @param sessionBusy whether a session still has inbound work its agent has not finished
+   */
+  public void showTyping(java.util.function.Predicate<String> sessionBusy) {
+    typing = new TypingIndicators(this::running, sessionBusy);
+  }
+
   /** Closes every channel; call {@link #stopInput()} first. */
   @Override
   public void close() {
     stopInput();
+    TypingIndicators indicators = typing;
+    if (indicators != null) {
+      indicators.close();
+    }
     channels.forEach(this::closeQuietly);
     channels.forEach((type, channel) -> statuses.put(type, new ChannelStatus(type, "stopped", null)));
   }
@@ -280,6 +294,10 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
         }
         InboundOutcome outcome = router.apply(type, event);
         stats.count(outcome);
+        TypingIndicators indicators = typing;
+        if (indicators != null && outcome instanceof InboundOutcome.Stored stored) {
+          indicators.started(type, event.platformId(), event.threadId(), stored.sessionIds());
+        }
         return outcome;
       } catch (StoreUnavailableException e) {
         stats.rejected();

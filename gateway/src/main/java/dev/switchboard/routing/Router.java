@@ -56,6 +56,7 @@ public final class Router {
   private final RoutingSettings settings;
   private final Consumer<HostReply> replies;
   private final Answers answers;
+  private final Pairing pairing;
 
   /** A router with the default settings and no replies of its own, for tests. */
   public Router(CentralDb central, SessionFiles files, Clock clock, Consumer<String> wake) {
@@ -80,6 +81,7 @@ public final class Router {
     this.settings = settings;
     this.replies = replies;
     this.answers = new Answers(central, files, clock, wake, settings.questionExpiry());
+    this.pairing = new Pairing(central, clock);
   }
 
   /** Stores the answer to a question; see {@link Answers}. */
@@ -102,6 +104,11 @@ public final class Router {
     String messageId = event.messageId() != null ? event.messageId() : Ids.newId("msg");
     String now = Times.format(clock.instant());
     try {
+      Optional<String> paired = pairing.pair(channelType, event);
+      if (paired.isPresent()) {
+        replies.accept(new HostReply(channelType, event.platformId(), event.threadId(), event.messageId(), paired.get()));
+        return new InboundOutcome.Dropped(messageId, "a pairing code: the chat is now paired");
+      }
       Optional<InboundOutcome> answered = answers.fromText(channelType, event);
       if (answered.isPresent()) {
         return answered.get();

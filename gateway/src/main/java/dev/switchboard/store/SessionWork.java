@@ -57,6 +57,11 @@ public final class SessionWork {
         at);
   }
 
+  /** Whether inbound work of the session may be unfinished. */
+  public static boolean hasWork(Connection c, String sessionId) throws SQLException {
+    return Jdbc.queryLong(c, "SELECT inbound_pending FROM session_work WHERE session_id = ?", sessionId) > 0;
+  }
+
   public static long outboundSeq(Connection c, String sessionId) throws SQLException {
     return Jdbc.queryLong(
         c, "SELECT outbound_seq FROM session_work WHERE session_id = ?", sessionId);

@@ -208,6 +208,44 @@ class RouterTest {
     assertEquals("file body", Files.readString(stored));
   }
 
+  @Test
+  void a_pairing_code_wires_the_chat_makes_the_sender_admin_and_never_reaches_an_agent() {
+    List<HostReply> replies = new ArrayList<>();
+    Router pairingRouter =
+        new Router(central, files, Clock.systemUTC(), woken::add, RoutingSettings.DEFAULTS, replies::add);
+    String groupId = central.read(c -> dev.switchboard.store.AgentGroups.byFolder(c, "helper")).orElseThrow().id();
+    String code = new Pairing(central, Clock.systemUTC()).newCode("telegram", groupId, java.time.Duration.ofMinutes(10));
+
+    InboundOutcome paired =
+        pairingRouter.route("telegram", InboundEvent.builder("chat-7", new InboundEvent.Sender("owner", "Olga"), "/start " + code.toLowerCase())
+            .messageId("1").build());
+    assertInstanceOf(InboundOutcome.Dropped.class, paired);
+    assertTrue(woken.isEmpty(), "the code reached no agent");
+    assertEquals(1, replies.size());
+    assertTrue(replies.get(0).text().startsWith("Paired: this chat now talks to Helper"), replies.get(0).text());
+    assertEquals("owner", central.read(c -> dev.switchboard.store.MessagingGroups.find(c, "telegram", "chat-7")).orElseThrow().adminUserId());
+
+    InboundOutcome next = pairingRouter.route("telegram", message("chat-7", null, "2", "hello"));
+    assertEquals("helper", groupOf(sessionOf(next)), "the chat is now wired to the group");
+
+    InboundOutcome reused =
+        pairingRouter.route("telegram", InboundEvent.builder("chat-8", new InboundEvent.Sender("someone", null), code).messageId("3").build());
+    assertInstanceOf(InboundOutcome.Dropped.class, reused);
+    assertEquals("no agent group is wired to this chat", ((InboundOutcome.Dropped) reused).reason(),
+        "a used code is an ordinary message");
+    assertEquals(1, replies.size());
+  }
+
+  @Test
+  void an_expired_or_other_channel_code_pairs_nothing() {
+    String groupId = central.read(c -> dev.switchboard.store.AgentGroups.byFolder(c, "main")).orElseThrow().id();
+    String expired = new Pairing(central, Clock.systemUTC()).newCode("telegram", groupId, java.time.Duration.ofSeconds(-1));
+    String forSlack = new Pairing(central, Clock.systemUTC()).newCode("slack", groupId, java.time.Duration.ofMinutes(5));
+    assertInstanceOf(InboundOutcome.Dropped.class, router.route("telegram", message("c", null, "1", expired)));
+    assertInstanceOf(InboundOutcome.Dropped.class, router.route("telegram", message("c", null, "2", forSlack)));
+    assertTrue(central.read(c -> dev.switchboard.store.MessagingGroups.find(c, "telegram", "c")).orElseThrow().adminUserId() == null);
+  }
+
   private String sessionOf(InboundOutcome outcome) {
     return assertInstanceOf(InboundOutcome.Stored.class, outcome).sessionIds().get(0);
   }

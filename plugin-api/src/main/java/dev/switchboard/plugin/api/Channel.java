@@ -47,6 +47,13 @@ public interface Channel extends AutoCloseable {
     return RateLimit.UNLIMITED;
   }
 
+  /**
+   * A hint that an agent is working on a message in this chat: channels that can show a typing
+   * indicator do so ({@link Capability#TYPING}). The gateway repeats it every few seconds while the
+   * agent works. Must not block or throw.
+   */
+  default void typing(String platformId, String threadId) {}
+
   /** A current problem worth showing on {@code /ready} (e.g. "reconnecting"), or empty. */
   default Optional<String> problem() {
     return Optional.empty();
