@@ -46,6 +46,12 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
   private final BiFunction<String, QuestionAnswer, InboundOutcome> answers;
   private final InboundStats stats = new InboundStats();
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+  /** How each channel was made, to make it again when its start failed. */
+  private final Map<String, java.util.function.Supplier<Channel>> makers = new ConcurrentHashMap<>();
+  private final Map<String, Integer> startFailures = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ScheduledExecutorService restarts =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("channel-restarts").unstarted(r));
   private final Map<String, ChannelStatus> statuses = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile TypingIndicators typing;
@@ -106,8 +112,10 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
           try {
             Path dataDir = channelsDataDir.resolve(type);
             Files.createDirectories(dataDir);
-            Channel channel = factory.create(settings, new Context(type, dataDir));
+            Context context = new Context(type, dataDir);
+            Channel channel = factory.create(settings, context);
             channels.put(type, channel);
+            makers.put(type, () -> factory.create(settings, context));
             statuses.put(type, new ChannelStatus(type, "created", null));
             LOG.info("channel {} created with settings {}", type, settings.masked());
           } catch (ConfigException e) {
@@ -118,18 +126,41 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
         });
   }
 
-  /** The webhook routes of every created channel. */
+  /**
+   * The webhook routes of every created channel. Each dispatches to the channel's current
+   * instance, so that a channel made again after a failed start serves its routes.
+   */
   public List<MountedRoute> routes() {
     List<MountedRoute> routes = new ArrayList<>();
     channels.forEach(
         (type, channel) -> {
           try {
-            channel.webhookRoutes().forEach(route -> routes.add(new MountedRoute(type, route)));
+            for (WebhookRoute route : channel.webhookRoutes()) {
+              routes.add(
+                  new MountedRoute(
+                      type,
+                      new WebhookRoute(route.method(), route.path(), request -> dispatch(type, route, request))));
+            }
           } catch (RuntimeException e) {
             fail(type, "could not list its webhook routes: " + e);
           }
         });
     return routes;
+  }
+
+  private dev.switchboard.plugin.api.WebhookResponse dispatch(
+      String type, WebhookRoute mounted, dev.switchboard.plugin.api.WebhookRequest request) {
+    Channel current = channels.get(type);
+    if (current == null) {
+      return dev.switchboard.plugin.api.WebhookResponse.json(503, "{\"error\":\"channel " + type + " is not running\"}")
+          .withHeader("Retry-After", "5");
+    }
+    for (WebhookRoute route : current.webhookRoutes()) {
+      if (route.method() == mounted.method() && route.path().equals(mounted.path())) {
+        return route.handler().handle(request);
+      }
+    }
+    return dev.switchboard.plugin.api.WebhookResponse.json(404, "{\"error\":\"no such route\"}");
   }
 
   /** Starts every created channel, each in its own thread; waits a bounded time for them. */
@@ -158,12 +189,46 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
     try {
       channel.start();
       statuses.put(type, new ChannelStatus(type, "running", null));
+      startFailures.remove(type);
       LOG.info("channel {} running", type);
-    } catch (Exception | LinkageError e) {
-      fail(type, "failed to start: " + e);
+    } catch (ConfigException e) {
+      fail(type, e.getMessage());
       channels.remove(type);
       closeQuietly(type, channel);
+    } catch (Exception | LinkageError e) {
+      channels.remove(type);
+      closeQuietly(type, channel);
+      retryStart(type, e);
     }
+  }
+
+  /**
+   * A start that failed for another reason than its settings (the platform unreachable, say) is
+   * tried again with a fresh instance, 5 s after the first failure, doubling to 5 minutes.
+   */
+  private void retryStart(String type, Throwable failure) {
+    int failures = startFailures.merge(type, 1, Integer::sum);
+    long delay = Math.min(300, 5L << Math.min(failures - 1, 6));
+    fail(type, "failed to start (" + failure + "); trying again in " + delay + " s");
+    if (closing) {
+      return;
+    }
+    restarts.schedule(
+        () -> {
+          if (closing) {
+            return;
+          }
+          try {
+            Channel fresh = makers.get(type).get();
+            channels.put(type, fresh);
+            statuses.put(type, new ChannelStatus(type, "starting", null));
+            start(type, fresh);
+          } catch (RuntimeException | LinkageError e) {
+            retryStart(type, e);
+          }
+        },
+        delay,
+        java.util.concurrent.TimeUnit.SECONDS);
   }
 
   private void fail(String type, String problem) {
@@ -239,6 +304,7 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
   /** Stops taking input and lets submissions in flight finish (bounded). */
   public void stopInput() {
     closing = true;
+    restarts.shutdownNow();
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (inFlight.get() > 0 && System.nanoTime() < deadline) {
       java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
