@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A channel's settings come from its own section of the config file; its secrets stay out of logs. */
+/** A channel's settings are its own section of the config file; its secrets stay out of logs. */
 class ChannelSettingsTest {
   private static final String YAML =
       """
@@ -77,7 +77,8 @@ class ChannelSettingsTest {
             "channel alpha created with settings {apiUrl=https://****@alpha.example/api,"
                 + " greeting=hello, limits.burst=5, token=****}"),
         log);
-    assertTrue(log.contains("channel beta created with settings {mode=polling, signingSecret=****}"), log);
+    assertTrue(
+        log.contains("channel beta created with settings {mode=polling, signingSecret=****}"), log);
     for (String secret : List.of("alpha-t0ken-value", "pa55word", "beta-s1gning-value")) {
       assertFalse(log.contains(secret), "the log shows " + secret + ":\n" + log);
     }

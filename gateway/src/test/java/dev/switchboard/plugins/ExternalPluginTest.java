@@ -41,7 +41,8 @@ class ExternalPluginTest {
         GatewayRun run = GatewayRun.start(dir, plugins, config(platform.address()))) {
       platform.say("lobby", "L-1", "hello from outside");
 
-      assertEquals("L-1", Await.next(platform.acknowledged, Duration.ofSeconds(15), "the ACK of L-1"));
+      String acknowledged = Await.next(platform.acknowledged, Duration.ofSeconds(15), "an ACK");
+      assertEquals("L-1", acknowledged);
       List<String> reply = Await.next(platform.sent, Duration.ofSeconds(30), "the agent's reply");
       assertEquals(Arrays.asList("lobby", null, "echo: hello from outside"), reply.subList(2, 5));
       JsonNode ready = run.ready();
@@ -68,15 +69,18 @@ class ExternalPluginTest {
     Path jar = EXAMPLE.resolve("target/linechat.jar");
     Files.deleteIfExists(jar);
     Path log = dir.resolve("example-build.log");
+    String pom = EXAMPLE.resolve("pom.xml").toString();
     ProcessBuilder maven =
-        new ProcessBuilder("mvn", "-o", "-q", "-B", "-f", EXAMPLE.resolve("pom.xml").toString(), "package")
+        new ProcessBuilder("mvn", "-o", "-q", "-B", "-f", pom, "package")
             .directory(GatewayRun.ROOT.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     // The example builds with the JDK these tests run on.
     maven.environment().put("JAVA_HOME", System.getProperty("java.home"));
     if (Runtime.version().feature() >= 24) {
-      maven.environment().merge("MAVEN_OPTS", "--sun-misc-unsafe-memory-access=allow", (a, b) -> a + " " + b);
+      maven
+          .environment()
+          .merge("MAVEN_OPTS", "--sun-misc-unsafe-memory-access=allow", (a, b) -> a + " " + b);
     }
     Process process;
     try {
@@ -88,7 +92,8 @@ class ExternalPluginTest {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       fail("building the example plugin took over " + BUILD_TIME + ":\n" + Files.readString(log));
     }
-    assertEquals(0, process.exitValue(), "building the example plugin failed:\n" + Files.readString(log));
+    assertEquals(
+        0, process.exitValue(), "building the example plugin failed:\n" + Files.readString(log));
     assertTrue(Files.isRegularFile(jar), "the example's build made " + jar);
     return jar;
   }

@@ -26,7 +26,7 @@ class FailedChannelTest {
       throws Exception {
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
     Path webhook = GatewayRun.ROOT.resolve("plugins/webhook.jar");
-    assertTrue(Files.exists(webhook), webhook + " is built by the plugins module before these tests");
+    assertTrue(Files.exists(webhook), webhook + " is built by the plugins module before this test");
     Files.copy(webhook, plugins.resolve("webhook.jar"));
     Path classes =
         TestPlugins.compile(
@@ -67,12 +67,13 @@ class FailedChannelTest {
       assertEquals("running", body.at("/channels/webhook/state").asText(), ready.body());
 
       String message =
-          "{\"chat\": \"still-up\", \"id\": \"m-1\", \"sender\": {\"id\": \"u1\"}, \"text\": \"hi\"}";
+          """
+          {"chat": "still-up", "id": "m-1", "sender": {"id": "u1"}, "text": "hi"}""";
       assertEquals(202, run.post("/webhooks/webhook", message).statusCode());
       HttpResponse<String> replies =
           run.get("/webhooks/webhook/chats/still-up/messages?wait=20", Duration.ofSeconds(30));
-      assertEquals(
-          "echo: hi", JSON.readTree(replies.body()).at("/messages/0/text").asText(), replies.body());
+      String reply = JSON.readTree(replies.body()).at("/messages/0/text").asText();
+      assertEquals("echo: hi", reply, replies.body());
     }
   }
 }

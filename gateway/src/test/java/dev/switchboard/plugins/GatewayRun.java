@@ -31,7 +31,7 @@ final class GatewayRun implements AutoCloseable {
     this.base = "http://127.0.0.1:" + gateway.port();
   }
 
-  /** Starts a gateway with {@code yaml} as its config, data under {@code dir}, jars in {@code plugins}. */
+  /** Starts a gateway configured by {@code yaml}: data in {@code dir}, jars in {@code plugins}. */
   static GatewayRun start(Path dir, Path plugins, String yaml) {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put("SWITCHBOARD_DATA_DIR", dir.resolve("data").toString());

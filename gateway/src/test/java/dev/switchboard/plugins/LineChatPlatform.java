@@ -64,7 +64,8 @@ final class LineChatPlatform implements AutoCloseable {
 
   private void serve(Socket socket) {
     try (socket;
-        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), UTF_8))) {
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(socket.getInputStream(), UTF_8))) {
       Writer out = new OutputStreamWriter(socket.getOutputStream(), UTF_8);
       List<String> hello = fields(in.readLine());
       synchronized (out) {
@@ -94,12 +95,17 @@ final class LineChatPlatform implements AutoCloseable {
   private static String line(String... fields) {
     List<String> escaped = new ArrayList<>();
     for (String field : fields) {
-      escaped.add(
-          field == null
-              ? ""
-              : field.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r"));
+      escaped.add(field == null ? "" : escape(field));
     }
     return String.join("\t", escaped) + "\n";
+  }
+
+  private static String escape(String field) {
+    return field
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r");
   }
 
   private static List<String> fields(String line) {

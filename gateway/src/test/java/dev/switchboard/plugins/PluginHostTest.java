@@ -41,13 +41,15 @@ class PluginHostTest {
               + PluginApi.VERSION,
           statuses.get("future").problem());
       assertNull(statuses.get("current").problem());
-      assertEquals(
-          List.of("current"), host.channelFactories().stream().map(ChannelFactory::channelType).toList());
+      List<String> types =
+          host.channelFactories().stream().map(ChannelFactory::channelType).toList();
+      assertEquals(List.of("current"), types);
     }
   }
 
   @Test
-  void plugins_that_bundle_different_versions_of_one_library_each_use_their_own() throws IOException {
+  void plugins_that_bundle_different_versions_of_one_library_each_use_their_own()
+      throws IOException {
     Path library1 = library("1.0", "");
     Path library2 =
         library(
@@ -75,7 +77,11 @@ class PluginHostTest {
   @Test
   void a_channel_whose_start_throws_is_failed_and_the_other_channels_run() throws IOException {
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    plugin(plugins, "broken", ACCEPTED, "throw new IllegalStateException(\"the platform refused the bot\");");
+    plugin(
+        plugins,
+        "broken",
+        ACCEPTED,
+        "throw new IllegalStateException(\"the platform refused the bot\");");
     plugin(plugins, "sound", ACCEPTED, "");
 
     try (PluginHost host = new PluginHost(plugins);
@@ -98,11 +104,11 @@ class PluginHostTest {
   /** A channel plugin whose channel runs {@code startBody} when started. */
   private Path plugin(Path plugins, String id, String requires, String startBody)
       throws IOException {
-    Path classes =
-        TestPlugins.compile(
-            dir, Map.of("test." + id + ".Factory", TestPlugins.channelSource("test." + id, id, startBody)), List.of());
+    String factory = "test." + id + ".Factory";
+    String source = TestPlugins.channelSource("test." + id, id, startBody);
+    Path classes = TestPlugins.compile(dir, Map.of(factory, source), List.of());
     return TestPlugins.jar(
-        plugins.resolve(id + ".jar"), id, requires, List.of("test." + id + ".Factory"), List.of(classes));
+        plugins.resolve(id + ".jar"), id, requires, List.of(factory), List.of(classes));
   }
 
   /**
@@ -111,9 +117,12 @@ class PluginHostTest {
    */
   private void reporter(Path plugins, String id, Path library, String report) throws IOException {
     String start =
-        "context.submit(InboundEvent.builder(\"versions\", new InboundEvent.Sender(\"plugin\", null), "
+        "context.submit(InboundEvent.builder(\"versions\","
+            + " new InboundEvent.Sender(\"plugin\", null), "
             + report
-            + ").messageId(\"" + id + "\").build());";
+            + ").messageId(\""
+            + id
+            + "\").build());";
     Path classes =
         TestPlugins.compile(
             dir,

@@ -73,7 +73,9 @@ final class TestPlugins {
   static Path compile(Path work, Map<String, String> sources, List<Path> classpath)
       throws IOException {
     Path out = Files.createTempDirectory(work, "classes-");
-    List<String> path = new ArrayList<>(List.of(location(ChannelFactory.class), location(Extension.class)));
+    List<String> path = new ArrayList<>();
+    path.add(location(ChannelFactory.class));
+    path.add(location(Extension.class));
     classpath.forEach(p -> path.add(p.toString()));
     List<JavaFileObject> units = new ArrayList<>();
     sources.forEach((name, source) -> units.add(new Source(name, source)));
@@ -93,7 +95,8 @@ final class TestPlugins {
    * Writes a plugin jar: a manifest with {@code id}, version 1.0.0 and {@code requires}, an
    * extension index listing {@code extensions}, and every file under {@code classFolders}.
    */
-  static Path jar(Path file, String id, String requires, List<String> extensions, List<Path> classFolders)
+  static Path jar(
+      Path file, String id, String requires, List<String> extensions, List<Path> classFolders)
       throws IOException {
     Manifest manifest = new Manifest();
     Attributes attributes = manifest.getMainAttributes();

@@ -36,19 +36,23 @@ class WritingAPluginDocTest {
     shown.forEach(
         (path, block) -> {
           Path file = ROOT.resolve(path);
-          assertTrue(Files.isRegularFile(file), "the guide shows " + path + ", which does not exist");
+          assertTrue(Files.isRegularFile(file), "the guide shows " + path + ", which is missing");
           assertEquals(
               read(file),
               block + "\n",
-              "the guide's copy of " + path + " differs from the file; copy the file into the guide again");
+              "the guide's copy of " + path + " differs from the file; copy the file in again");
         });
   }
 
   @Test
   void the_guide_shows_the_whole_example_channel() throws IOException {
-    List<String> expected = new ArrayList<>(List.of(ROOT.relativize(EXAMPLE.resolve("pom.xml")).toString()));
+    List<String> expected = new ArrayList<>();
+    expected.add(ROOT.relativize(EXAMPLE.resolve("pom.xml")).toString());
     try (Stream<Path> sources = Files.walk(EXAMPLE.resolve("src/main"))) {
-      sources.filter(Files::isRegularFile).map(p -> ROOT.relativize(p).toString()).forEach(expected::add);
+      sources
+          .filter(Files::isRegularFile)
+          .map(p -> ROOT.relativize(p).toString())
+          .forEach(expected::add);
     }
 
     Map<String, String> shown = shownFiles();

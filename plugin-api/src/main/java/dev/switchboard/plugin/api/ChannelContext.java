@@ -18,9 +18,9 @@ public interface ChannelContext {
 
   /**
    * Stores the answer to a question this channel delivered, for the session that asked it. Like
-   * {@link #submit}, it returns only once the answer is durably stored (or recorded as dropped, e.g.
-   * for an unknown or expired question); only then may the channel acknowledge the platform (answer
-   * the button press). A redelivered answer (same chat and answer id) comes back as {@link
+   * {@link #submit}, it returns only once the answer is durably stored (or recorded as dropped,
+   * e.g. for an unknown or expired question); only then may the channel acknowledge the platform
+   * (answer the button press). A redelivered answer (same chat and answer id) comes back as {@link
    * InboundOutcome.Duplicate}.
    *
    * <p>A default method, so that contexts written before it still compile; a gateway that takes

@@ -1,0 +1,26 @@
+package dev.switchboard.plugins.telegram;
+
+import dev.switchboard.plugin.api.ChannelFactory;
+import dev.switchboard.plugin.testkit.ChannelConformanceSuite;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The Telegram channel in polling mode passes the conformance suite every channel plugin runs. */
+class TelegramPollingConformanceTest extends ChannelConformanceSuite<FakeBotApi> {
+
+  @Override
+  protected ChannelFactory factory() {
+    return new TelegramChannelFactory();
+  }
+
+  @Override
+  protected FakeBotApi startPlatform(Path folder) throws IOException {
+    return FakeBotApi.polling();
+  }
+
+  @Override
+  protected Map<String, String> settings(FakeBotApi platform) {
+    return platform.settings();
+  }
+}
