@@ -10,7 +10,7 @@ import java.util.Set;
 
 /** Command-line arguments: positionals, {@code --name value} options and {@code --flag}s. */
 final class Args {
-  private static final Set<String> FLAGS = Set.of("--admin", "--mention-only", "--stop-on-match");
+  private static final Set<String> FLAGS = Set.of("--admin", "--all", "--mention-only", "--stop-on-match");
 
   private final List<String> positionals = new ArrayList<>();
   private final Map<String, String> options = new HashMap<>();

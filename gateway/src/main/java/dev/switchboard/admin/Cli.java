@@ -63,9 +63,9 @@ public final class Cli {
       out.print(USAGE);
       return 2;
     }
-    Args a = new Args(args);
-    String command = a.positional(0, "command") + (a.size() > 1 ? " " + a.raw(1) : "");
     try {
+      Args a = new Args(args);
+      String command = a.positional(0, "command") + (a.size() > 1 ? " " + a.raw(1) : "");
       switch (command) {
         case "groups add" -> groupsAdd(a);
         case "groups list" -> groupsList();

@@ -5,6 +5,7 @@ import dev.switchboard.store.CentralDb;
 import dev.switchboard.store.InboundRows;
 import dev.switchboard.store.Jdbc;
 import dev.switchboard.store.OutboundRows;
+import dev.switchboard.store.ScheduledTasks;
 import dev.switchboard.store.SessionFiles;
 import dev.switchboard.store.SessionWork;
 import dev.switchboard.store.Times;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Copies the agent's acks into {@code messages_in.status}, and keeps the session's pending-work flag
@@ -85,6 +87,7 @@ final class AckSync {
             return null;
           });
     }
+    finishOneOffTasks(sessionId, finished, acks);
     List<Recurrences.Finished> recurring =
         finished.stream()
             .filter(row -> row.recurrence() != null)
@@ -104,5 +107,28 @@ final class AckSync {
       });
     }
     return new Left(due, processing, finished.size(), nextWake);
+  }
+
+  /**
+   * A finished task row that does not recur ends its series in {@code scheduled_tasks} (recurring
+   * ones move on to their next occurrence instead).
+   */
+  private void finishOneOffTasks(String sessionId, List<InboundRows.Pending> finished, Map<String, String> acks) {
+    List<InboundRows.Pending> once = finished.stream().filter(row -> row.recurrence() == null).toList();
+    if (once.isEmpty()) {
+      return;
+    }
+    Set<String> open = central.read(c -> ScheduledTasks.openRows(c, sessionId));
+    List<InboundRows.Pending> tasks = once.stream().filter(row -> open.contains(row.id())).toList();
+    if (tasks.isEmpty()) {
+      return;
+    }
+    String now = Times.format(clock.instant());
+    central.write(c -> {
+      for (InboundRows.Pending row : tasks) {
+        ScheduledTasks.finishRow(c, sessionId, row.id(), acks.get(row.id()), now);
+      }
+      return null;
+    });
   }
 }

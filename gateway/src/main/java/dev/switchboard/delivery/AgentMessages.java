@@ -59,7 +59,14 @@ final class AgentMessages {
             c -> {
               Optional<Session> asked = threadId == null ? Optional.empty() : Sessions.byId(c, threadId);
               Session session;
-              if (asked.isPresent() && asked.get().agentGroupId().equals(to.id())) {
+              // The named session is used only where the two sessions belong together: the one
+              // kept for this asking session, or the one this session was made to answer.
+              boolean belongsTogether =
+                  asked.isPresent()
+                      && asked.get().agentGroupId().equals(to.id())
+                      && (("agent:" + from.id()).equals(asked.get().threadId())
+                          || ("agent:" + asked.get().id()).equals(from.threadId()));
+              if (belongsTogether) {
                 session = asked.get();
               } else {
                 String thread = "agent:" + from.id();

@@ -111,6 +111,10 @@ public final class Router {
       }
       Optional<InboundOutcome> answered = answers.fromText(channelType, event);
       if (answered.isPresent()) {
+        if (answered.get() instanceof InboundOutcome.Dropped dropped) {
+          // A reply meant as an answer that changed nothing: the sender is told why.
+          replies.accept(new HostReply(channelType, event.platformId(), event.threadId(), event.messageId(), dropped.reason()));
+        }
         return answered.get();
       }
       Optional<String> refusal = adminOnlyRefusal(channelType, event);

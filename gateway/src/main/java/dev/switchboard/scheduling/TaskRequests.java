@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -97,43 +98,55 @@ public final class TaskRequests {
     String processAfter = Times.formatSeconds(at);
     String nowText = Times.format(now);
     Optional<ScheduledTasks.Task> existing = central.read(c -> ScheduledTasks.find(c, sessionId, taskId));
-    String rowId = existing.map(ScheduledTasks.Task::rowId).orElse(taskId);
+    String currentId = existing.map(ScheduledTasks.Task::rowId).orElse(taskId);
+    // An occurrence that already ran or was cancelled keeps its row; a new one gets an id of its own.
+    String freshId = taskId + "@" + at.getEpochSecond();
+    List<String> candidates = currentId.equals(freshId) ? List.of(currentId) : List.of(currentId, freshId);
     // Raised before the row is written, like the router does, so that a sync of the session that
     // read inbound.db before this row cannot clear the wake time set below.
     central.write(c -> {
       SessionWork.markPending(c, sessionId);
       return null;
     });
-    files.writeInbound(
-        dir,
-        c -> {
-          Optional<InboundRows.Routing> routing = InboundRows.routing(c);
-          boolean updated =
-              Jdbc.update(
-                      c,
-                      "UPDATE messages_in SET process_after = ?, recurrence = ?, content = ?, status = 'pending'"
-                          + " WHERE id = ? AND status IN ('pending', 'paused')",
-                      processAfter,
-                      recurrence,
-                      content.toString(),
-                      rowId)
-                  == 1;
-          if (!updated) {
-            InboundRows.insert(
-                c,
-                new InboundRow(
-                    rowId,
-                    "task",
-                    nowText,
-                    processAfter,
-                    recurrence,
-                    routing.map(InboundRows.Routing::platformId).orElse(null),
-                    routing.map(InboundRows.Routing::channelType).orElse(null),
-                    routing.map(InboundRows.Routing::threadId).orElse(null),
-                    content.toString()));
-          }
-          return null;
-        });
+    String rowId =
+        files.writeInbound(
+            dir,
+            c -> {
+              Optional<InboundRows.Routing> routing = InboundRows.routing(c);
+              for (String id : candidates) {
+                boolean updated =
+                    Jdbc.update(
+                            c,
+                            "UPDATE messages_in SET process_after = ?, recurrence = ?, content = ?, status = 'pending'"
+                                + " WHERE id = ? AND status IN ('pending', 'paused')",
+                            processAfter,
+                            recurrence,
+                            content.toString(),
+                            id)
+                        == 1;
+                if (updated) {
+                  return id;
+                }
+                Optional<String> inserted =
+                    InboundRows.insert(
+                        c,
+                        new InboundRow(
+                            id,
+                            "task",
+                            nowText,
+                            processAfter,
+                            recurrence,
+                            routing.map(InboundRows.Routing::platformId).orElse(null),
+                            routing.map(InboundRows.Routing::channelType).orElse(null),
+                            routing.map(InboundRows.Routing::threadId).orElse(null),
+                            content.toString()));
+                if (inserted.isPresent()) {
+                  return inserted.get();
+                }
+              }
+              // Both rows exist and are finished: this very occurrence ran already.
+              return freshId;
+            });
     central.write(
         c -> {
           ScheduledTasks.put(
@@ -151,6 +164,13 @@ public final class TaskRequests {
     Optional<ScheduledTasks.Task> task = central.read(c -> ScheduledTasks.find(c, sessionId, taskId));
     if (task.isEmpty()) {
       return new Result.Refused("no task '" + taskId + "' in this session");
+    }
+    String current = task.get().status();
+    if (!current.equals("pending") && !current.equals("paused")) {
+      // Finished or cancelled: nothing left to change. The same request applied again is no error.
+      return current.equals(status)
+          ? new Result.Applied(taskId + " is already " + current, Optional.empty())
+          : new Result.Refused("task '" + taskId + "' is " + current);
     }
     String from =
         switch (status) {

@@ -73,11 +73,11 @@ public final class Questions {
         questionId);
   }
 
-  /** The answer id a question was answered with, if it was answered. */
+  /** The answer id a question was answered with, if it was answered (an expired one was not). */
   public static Optional<String> answerId(Connection c, String questionId) throws SQLException {
     return Jdbc.queryOne(
         c,
-        "SELECT COALESCE(answer_id, '') FROM question_details WHERE question_id = ? AND answered_at IS NOT NULL",
+        "SELECT answer_id FROM question_details WHERE question_id = ? AND answer_id IS NOT NULL",
         r -> r.getString(1),
         questionId);
   }

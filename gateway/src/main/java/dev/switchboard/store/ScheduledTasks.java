@@ -2,8 +2,10 @@ package dev.switchboard.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Queries on the host's {@code scheduled_tasks}: one row per task series of a session. */
 public final class ScheduledTasks {
@@ -82,6 +84,28 @@ public final class ScheduledTasks {
         now,
         sessionId,
         taskId);
+  }
+
+  /** The rows of this session's series that have not finished, for telling finished task rows apart. */
+  public static Set<String> openRows(Connection c, String sessionId) throws SQLException {
+    return new HashSet<>(
+        Jdbc.query(
+            c,
+            "SELECT row_id FROM scheduled_tasks WHERE session_id = ? AND status IN ('pending', 'paused')",
+            r -> r.getString(1),
+            sessionId));
+  }
+
+  /** Records that the series whose current occurrence is this row has finished with it. */
+  public static void finishRow(Connection c, String sessionId, String rowId, String status, String now)
+      throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE scheduled_tasks SET status = ?, updated_at = ? WHERE session_id = ? AND row_id = ?",
+        status,
+        now,
+        sessionId,
+        rowId);
   }
 
   private static Task map(java.sql.ResultSet r) throws SQLException {

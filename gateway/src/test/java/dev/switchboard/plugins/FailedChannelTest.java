@@ -62,7 +62,7 @@ class FailedChannelTest {
       assertFalse(body.get("ready").asBoolean());
       assertEquals("failed", body.at("/channels/broken/state").asText(), ready.body());
       assertEquals(
-          "failed to start: java.lang.IllegalStateException: the platform refused the bot",
+          "failed to start (java.lang.IllegalStateException: the platform refused the bot); trying again in 5 s",
           body.at("/channels/broken/problem").asText());
       assertEquals("running", body.at("/channels/webhook/state").asText(), ready.body());
 

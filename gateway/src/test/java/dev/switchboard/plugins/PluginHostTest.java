@@ -94,7 +94,7 @@ class PluginHostTest {
       channels.statuses().forEach(s -> statuses.put(s.channelType(), s));
       assertEquals("failed", statuses.get("broken").state());
       assertEquals(
-          "failed to start: java.lang.IllegalStateException: the platform refused the bot",
+          "failed to start (java.lang.IllegalStateException: the platform refused the bot); trying again in 5 s",
           statuses.get("broken").problem());
       assertEquals("running", statuses.get("sound").state());
       assertEquals(true, channels.running("sound").isPresent());
