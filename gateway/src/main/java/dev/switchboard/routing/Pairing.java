@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * Pairing a chat with an agent group by a one-time code, for every channel: the operator makes a
  * code ({@code ./switchboard pair <channel> --group <folder>}), someone sends it in a chat (alone,
- * or after {@code /pair} or {@code /start}), and that chat is wired to the group with the sender as
+ * after {@code /pair} or {@code /start}, or after a mention of the bot, for platforms that only
+ * show a bot the messages that mention it), and that chat is wired to the group with the sender as
  * its admin. The message with the code is never passed to an agent.
  */
 public final class Pairing {
@@ -30,7 +31,8 @@ public final class Pairing {
   private static final String ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
   private static final Pattern MESSAGE =
       Pattern.compile(
-          "^(?:/(?:pair|start)(?:@\\S+)?\\s+)?(SB-[" + ALPHABET + "]{6})$", Pattern.CASE_INSENSITIVE);
+          "^(?:(?:<@[!&]?\\d+>|@\\S+)\\s+)?(?:/(?:pair|start)(?:@\\S+)?\\s+)?(SB-[" + ALPHABET + "]{6})$",
+          Pattern.CASE_INSENSITIVE);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final CentralDb central;

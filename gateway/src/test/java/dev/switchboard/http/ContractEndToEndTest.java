@@ -75,8 +75,30 @@ class ContractEndToEndTest {
     env.put("SWITCHBOARD_PLUGINS_DIR", plugins.toString());
     env.put("SWITCHBOARD_HTTP_PORT", "0");
     env.put("SWITCHBOARD_WEBHOOK_TOKEN", TOKEN);
-    gateway = Gateway.start(new ConfigLoader(env).parse(yaml, "test.yaml"), Clock.systemUTC());
+    config = new ConfigLoader(env).parse(yaml, "test.yaml");
+    startGateway();
+  }
+
+  private dev.switchboard.config.GatewayConfig config;
+
+  private void startGateway() {
+    gateway = Gateway.start(config, Clock.systemUTC());
     base = "http://127.0.0.1:" + gateway.port();
+  }
+
+  @Test
+  void a_task_that_falls_due_while_the_gateway_is_down_runs_after_the_restart() throws Exception {
+    post("remind 2 water the plants");
+    next(m -> m.path("text").asText().startsWith("scheduled t-"));
+    gateway.close();
+    gateway = null;
+    // The task falls due while nothing runs; the next start finds it due and wakes its agent.
+    long due = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (System.nanoTime() < due) {
+      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+    }
+    startGateway();
+    assertEquals("task: water the plants", next(m -> m.path("text").asText().startsWith("task:")).get("text").asText());
   }
 
   @AfterEach

@@ -237,6 +237,19 @@ class RouterTest {
   }
 
   @Test
+  void a_pairing_code_after_a_mention_of_the_bot_pairs_too() {
+    String groupId = central.read(c -> dev.switchboard.store.AgentGroups.byFolder(c, "main")).orElseThrow().id();
+    Pairing pairing = new Pairing(central, Clock.systemUTC());
+    String first = pairing.newCode("discord", groupId, java.time.Duration.ofMinutes(5));
+    String second = pairing.newCode("discord", groupId, java.time.Duration.ofMinutes(5));
+    router.route("discord", message("chan-1", null, "1", "<@123456789> " + first));
+    router.route("discord", message("chan-2", null, "2", "@Switchboard " + second));
+    for (String chat : List.of("chan-1", "chan-2")) {
+      assertEquals("u1", central.read(c -> dev.switchboard.store.MessagingGroups.find(c, "discord", chat)).orElseThrow().adminUserId(), chat);
+    }
+  }
+
+  @Test
   void an_expired_or_other_channel_code_pairs_nothing() {
     String groupId = central.read(c -> dev.switchboard.store.AgentGroups.byFolder(c, "main")).orElseThrow().id();
     String expired = new Pairing(central, Clock.systemUTC()).newCode("telegram", groupId, java.time.Duration.ofSeconds(-1));
