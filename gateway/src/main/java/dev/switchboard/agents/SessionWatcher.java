@@ -141,7 +141,11 @@ public final class SessionWatcher implements AutoCloseable {
       for (WatchEvent<?> event : key.pollEvents()) {
         Object context = event.context();
         String name = context == null ? "" : context.toString();
-        if (name.startsWith("outbound.db") || event.kind() == StandardWatchEventKinds.OVERFLOW) {
+        // In the rollback-journal mode of the session contract, deleting the journal is the
+        // commit: one event per transaction of the agent, where the file's own changes give
+        // several, each of which would read the file again. Anything else is left to the poll.
+        if ((event.kind() == StandardWatchEventKinds.ENTRY_DELETE && name.equals("outbound.db-journal"))
+            || event.kind() == StandardWatchEventKinds.OVERFLOW) {
           relevant = true;
         }
       }

@@ -69,6 +69,9 @@ public final class Supervisor implements AutoCloseable {
 
   private final ReentrantLock lock = new ReentrantLock();
   private volatile long routingVersion = -1;
+  private static final int SLOT_CHECK_EVERY = 5;
+  private long ticks;
+  private final java.util.Set<String> acksToSync = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Map<String, Slot> running = new HashMap<>();
   private final LinkedHashSet<String> queue = new LinkedHashSet<>();
   private final Map<String, Integer> crashes = new HashMap<>();
@@ -416,41 +419,60 @@ public final class Supervisor implements AutoCloseable {
     }
   }
 
+  /**
+   * The agent wrote its outbound.db: new rows are taken in at once (they are replies waiting to be
+   * sent), while its acks are copied at the next tick, batched per session, off the reply's path.
+   */
   private void onOutboundChange(String sessionId) {
     outboundListener.accept(sessionId);
-    Slot slot;
-    lock.lock();
-    try {
-      slot = running.get(sessionId);
-    } finally {
-      lock.unlock();
-    }
-    if (slot == null || slot.dir == null) {
-      return;
-    }
-    AckSync.Left left = acks.sync(sessionId, slot.dir);
-    if (left.changed() > 0) {
-      slot.lastActivity = clock.instant();
-      if (slot.agent != null && slot.startedAt.isBefore(clock.instant().minusSeconds(60))) {
-        lock.lock();
-        try {
-          crashes.remove(sessionId);
-          restartAfter.remove(sessionId);
-        } finally {
-          lock.unlock();
+    acksToSync.add(sessionId);
+  }
+
+  /** Copies the acks of sessions whose outbound.db changed since the last tick. */
+  private void syncChangedAcks() {
+    for (String sessionId : List.copyOf(acksToSync)) {
+      acksToSync.remove(sessionId);
+      Slot slot;
+      lock.lock();
+      try {
+        slot = running.get(sessionId);
+      } finally {
+        lock.unlock();
+      }
+      if (slot == null || slot.dir == null) {
+        continue;
+      }
+      AckSync.Left left = acks.sync(sessionId, slot.dir);
+      if (left.changed() > 0) {
+        slot.lastActivity = clock.instant();
+        if (slot.agent != null && slot.startedAt.isBefore(clock.instant().minusSeconds(60))) {
+          lock.lock();
+          try {
+            crashes.remove(sessionId);
+            restartAfter.remove(sessionId);
+          } finally {
+            lock.unlock();
+          }
         }
       }
     }
   }
 
+
   /** Every tick (a second): scheduled wakes, idle agents, stale heartbeats. */
   private void tick() {
     try {
+      syncChangedAcks();
       wakeSessionsWithWork();
       refreshDestinationsIfChanged();
       Instant now = clock.instant();
-      for (Slot slot : slotsSnapshot()) {
-        checkSlot(slot, now);
+      // Idle and heartbeat checks read each running session's files, so they run every fifth
+      // tick; changes reach the acks through the watcher anyway. Every tick while sessions wait
+      // for a slot, so an idle agent yields promptly.
+      if (++ticks % SLOT_CHECK_EVERY == 0 || queued() > 0) {
+        for (Slot slot : slotsSnapshot()) {
+          checkSlot(slot, now);
+        }
       }
     } catch (RuntimeException e) {
       LOG.warn("supervisor tick failed: {}", e.toString());

@@ -10,18 +10,23 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The central database, {@code <data dir>/switchboard.db}, migrated by Flyway at open. One
- * connection serves the whole process, one unit of work at a time: SQLite has a single writer
- * anyway, and a unit of work here takes well under a millisecond. Other processes (the CLI) may
- * write the same file; WAL and the busy timeout let them.
+ * connection writes, one unit of work at a time (SQLite has a single writer anyway); a small pool
+ * of connections reads, so that reads never wait behind a write's sync. Under WAL a reader sees
+ * the last commit made before its transaction began. Other processes (the CLI) may write the same
+ * file; WAL and the busy timeout let them.
  */
 public final class CentralDb implements AutoCloseable {
+  private static final int READERS = 4;
+
   private final Path file;
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock();
+  private final java.util.concurrent.BlockingQueue<Connection> readers;
 
-  private CentralDb(Path file, Connection connection) {
+  private CentralDb(Path file, Connection connection, java.util.List<Connection> readers) {
     this.file = file;
     this.connection = connection;
+    this.readers = new java.util.concurrent.ArrayBlockingQueue<>(readers.size(), false, readers);
   }
 
   /** Opens (creating if needed) and migrates the central database. */
@@ -34,7 +39,11 @@ public final class CentralDb implements AutoCloseable {
           .locations("classpath:db/central")
           .load()
           .migrate();
-      return new CentralDb(file, dataSource.getConnection());
+      java.util.List<Connection> readers = new java.util.ArrayList<>();
+      for (int i = 0; i < READERS; i++) {
+        readers.add(dataSource.getConnection());
+      }
+      return new CentralDb(file, dataSource.getConnection(), readers);
     } catch (Exception e) {
       throw new StoreException("cannot open the central database " + file + ": " + e.getMessage(), e);
     }
@@ -54,9 +63,27 @@ public final class CentralDb implements AutoCloseable {
     return inTransaction("BEGIN IMMEDIATE", work);
   }
 
-  /** Runs {@code work} for reading; it sees one consistent snapshot. */
+  /** Runs {@code work} for reading on a reader connection; it sees one consistent snapshot. */
   public <T> T read(SqlWork<T> work) {
-    return inTransaction("BEGIN DEFERRED", work);
+    Connection reader;
+    try {
+      reader = readers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while waiting for the central database", e);
+    }
+    try {
+      Sql.execute(reader, "BEGIN DEFERRED");
+      try {
+        return work.run(reader);
+      } finally {
+        rollbackQuietly(reader);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("central database: " + e.getMessage(), e);
+    } finally {
+      readers.add(reader);
+    }
   }
 
   private <T> T inTransaction(String begin, SqlWork<T> work) {
@@ -91,6 +118,9 @@ public final class CentralDb implements AutoCloseable {
   public void close() {
     lock.lock();
     try {
+      for (Connection reader : readers) {
+        reader.close();
+      }
       connection.close();
     } catch (SQLException e) {
       throw new StoreException("closing the central database: " + e.getMessage(), e);

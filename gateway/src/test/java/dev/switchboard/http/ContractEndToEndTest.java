@@ -161,7 +161,14 @@ class ContractEndToEndTest {
         Stream<Path> sessions = Files.list(groups.findFirst().orElseThrow())) {
       session = sessions.findFirst().orElseThrow();
     }
-    List<String> inbound = rows(session.resolve("inbound.db"), "SELECT seq || ' ' || kind || ' ' || status FROM messages_in ORDER BY seq");
+    // messages_in.status follows the agent's acks within a tick of the supervisor.
+    String statuses = "SELECT seq || ' ' || kind || ' ' || status FROM messages_in ORDER BY seq";
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (rows(session.resolve("inbound.db"), statuses).stream().anyMatch(r -> r.endsWith(" pending"))
+        && System.nanoTime() < deadline) {
+      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50);
+    }
+    List<String> inbound = rows(session.resolve("inbound.db"), statuses);
     assertTrue(inbound.size() >= posted + 2, "messages, the task and the answer: " + inbound);
     for (String row : inbound) {
       String[] parts = row.split(" ");

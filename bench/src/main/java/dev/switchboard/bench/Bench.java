@@ -1,0 +1,196 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * Runs the chosen scenarios in order (round trip, ingest, limits), each round-trip rate and each
+ * ingest size on a gateway of its own, started fresh on an empty data folder, so that no step
+ * inherits another's backlog. The idle figures are taken on the run's first gateway, right after
+ * its start and before any traffic (on a gateway of their own when nothing else runs).
+ */
+final class Bench {
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  /** The longest the first message of every ingest chat (creating its session) may take. */
+  private static final Duration SESSION_CREATION_TIMEOUT = Duration.ofMinutes(5);
+
+  private final BenchOptions options;
+  private final Path root;
+  private final PrintStream progress;
+  private final List<String> javaOptions;
+  private final List<Duration> startups = new ArrayList<>();
+  private int gateways;
+  private IdleScenario.Result idle;
+  private final long createdNanos = System.nanoTime();
+
+  Bench(BenchOptions options, Path root, PrintStream progress) {
+    this.options = options;
+    this.root = root;
+    this.progress = progress;
+    this.javaOptions = GatewayProcess.javaOptions(System.getenv());
+  }
+
+  /** Runs everything in {@code workDir} (created if missing) and returns the figures. */
+  BenchResults run(Path workDir) throws InterruptedException {
+    GatewayProcess.checkPackaged(root);
+    try {
+      Files.createDirectories(workDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + workDir, e);
+    }
+    Instant started = Instant.now();
+    String loadAtStart = MachineInfo.loadAverage();
+    MachineInfo machine = MachineInfo.describe(workDir);
+    Provenance provenance = Provenance.of(root);
+    say("load average at start: " + loadAtStart + "; work folder " + workDir);
+    say("gateway JVM options: " + String.join(" ", javaOptions));
+
+    List<RoundTripScenario.Result> echo = new ArrayList<>();
+    List<RoundTripScenario.Result> python = new ArrayList<>();
+    if (options.runs(BenchOptions.Scenario.ROUNDTRIP)) {
+      for (double rate : options.rates()) {
+        echo.add(roundTrip(workDir, "echo", "echo: ", echoChats(), rate));
+      }
+      for (double rate : options.commandRates()) {
+        python.add(roundTrip(workDir, "python", "py: ", pythonChats(), rate));
+      }
+    }
+    List<IngestScenario.Result> ingest = new ArrayList<>();
+    if (options.runs(BenchOptions.Scenario.INGEST)) {
+      for (int chats : options.ingestChats()) {
+        ingest.add(ingest(workDir, chats));
+      }
+    }
+    if (options.runs(BenchOptions.Scenario.IDLE) && idle == null) {
+      start(workDir, "idle").close(); // start() takes the idle figures
+    }
+    Optional<MachineLimits.Result> limits = Optional.empty();
+    if (options.runs(BenchOptions.Scenario.LIMITS)) {
+      limits = Optional.of(limits(workDir));
+    }
+    String loadAtEnd = MachineInfo.loadAverage();
+    say("load average at end: " + loadAtEnd);
+    return new BenchResults(
+        options, started, Instant.now(), loadAtStart, loadAtEnd, machine, provenance, javaOptions,
+        configYaml(), Optional.ofNullable(idle), echo, python, ingest, limits, List.copyOf(startups));
+  }
+
+  /** The gateway configuration every gateway of the run gets. */
+  String configYaml() {
+    return GatewayConfigFile.yaml(root, options.maxRunning(), pythonChats());
+  }
+
+  private List<String> echoChats() {
+    return IntStream.range(0, options.chats()).mapToObj(i -> "chat-" + i).toList();
+  }
+
+  private List<String> pythonChats() {
+    return IntStream.range(0, options.commandChats()).mapToObj(i -> "py-" + i).toList();
+  }
+
+  private RoundTripScenario.Result roundTrip(
+      Path workDir, String agent, String prefix, List<String> chats, double rate)
+      throws InterruptedException {
+    String name =
+        "roundtrip-" + agent + "-" + BigDecimal.valueOf(rate).stripTrailingZeros().toPlainString();
+    RoundTripScenario.Spec spec =
+        new RoundTripScenario.Spec(
+            agent, prefix, chats, rate, options.warmup(), options.duration(),
+            options.primeTimeout(), options.drainTimeout());
+    try (GatewayProcess gateway = start(workDir, name)) {
+      RoundTripScenario.Result r = RoundTripScenario.run(gateway, spec);
+      say(String.format(Locale.ROOT,
+          "round trip %s at %s msg/s over %d chats: sent %d, stored %d, answered %d;"
+              + " p50 %s p90 %s p99 %s max %s; gateway CPU %s",
+          agent, Format.rate(rate), chats.size(), r.measured().sent(), r.measured().acked(),
+          r.answered(), Format.ms(r.roundTrip(), r.roundTrip().p50Ms()),
+          Format.ms(r.roundTrip(), r.roundTrip().p90Ms()),
+          Format.ms(r.roundTrip(), r.roundTrip().p99Ms()),
+          Format.ms(r.roundTrip(), r.roundTrip().maxMs()),
+          Format.percent(r.gatewayCpuPercent())));
+      return r;
+    }
+  }
+
+  private IngestScenario.Result ingest(Path workDir, int chatCount) throws InterruptedException {
+    List<String> chats = IntStream.range(0, chatCount).mapToObj(i -> "in-" + i).toList();
+    IngestScenario.Spec spec =
+        new IngestScenario.Spec(
+            chats, options.ingestClients(), options.ingestWarmup(), options.ingestDuration(),
+            SESSION_CREATION_TIMEOUT);
+    try (GatewayProcess gateway = start(workDir, "ingest-" + chatCount)) {
+      IngestScenario.Result r = IngestScenario.run(gateway, spec);
+      say(String.format(Locale.ROOT,
+          "ingest over %d chats, %d clients: %s msg/s stored; ack p50 %s p99 %s",
+          chatCount, spec.clients(), Format.rate(r.measured().ackedPerSecond()),
+          Format.ms(r.measured().ack(), r.measured().ack().p50Ms()),
+          Format.ms(r.measured().ack(), r.measured().ack().p99Ms())));
+      return r;
+    }
+  }
+
+  private MachineLimits.Result limits(Path workDir) throws InterruptedException {
+    MachineLimits.Result r =
+        MachineLimits.measure(
+            options.ingestClients(), options.limitWarmup(), options.limitDuration(),
+            workDir.resolve("limits"));
+    say(String.format(Locale.ROOT,
+        "limits: bare Javalin %s req/s; SQLite commits/s: DELETE+FULL %s, WAL+FULL %s",
+        Format.rate(r.javalinPerSecond()), Format.rate(r.sqliteDeletePerSecond()),
+        Format.rate(r.sqlite().get(SqliteCommitRate.Mode.WAL_FULL).perSecond())));
+    return r;
+  }
+
+  /** Starts a fresh gateway; the first one of the run is left idle first when idle is chosen. */
+  private GatewayProcess start(Path workDir, String name) throws InterruptedException {
+    gateways++;
+    Path folder = workDir.resolve(String.format(Locale.ROOT, "%02d-%s", gateways, name));
+    GatewayProcess gateway =
+        GatewayProcess.start(root, folder, configYaml(), javaOptions, READY_TIMEOUT);
+    startups.add(gateway.startup());
+    if (idle == null && options.runs(BenchOptions.Scenario.IDLE)) {
+      try {
+        idle = IdleScenario.run(gateway, options.idle());
+      } catch (RuntimeException | InterruptedException e) {
+        gateway.close();
+        throw e;
+      }
+      say(String.format(Locale.ROOT,
+          "idle: ready in %s, RSS %s at ready, %s after %s idle, CPU %s",
+          Format.seconds(idle.startup()), Format.mib(idle.rssAtReadyMib()),
+          Format.mib(idle.rssMib()), Format.duration(idle.idle()),
+          Format.percent(idle.cpuPercent())));
+    }
+    return gateway;
+  }
+
+  private void say(String line) {
+    double seconds = (System.nanoTime() - createdNanos) / 1e9;
+    progress.println(String.format(Locale.ROOT, "bench: [%5.1f s] %s", seconds, line));
+  }
+
+  /** Deletes a folder and everything in it; what cannot be deleted is left. */
+  static void deleteTree(Path folder) {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(folder)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // Left for the system's temporary-file cleanup.
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.switchboard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+
+/**
+ * An integrator of the webhook channel, as the README describes it: posts chat messages and
+ * long-polls a chat's replies over HTTP/1.1. The same client posts to the bare Javalin reference
+ * endpoint, which serves the same path.
+ */
+final class WebhookClient {
+  static final String POST_PATH = "/webhooks/webhook";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final Duration POST_TIMEOUT = Duration.ofSeconds(30);
+
+  private final HttpClient http;
+  private final URI base;
+  private final String token;
+
+  WebhookClient(HttpClient http, URI base, String token) {
+    this.http = http;
+    this.base = base;
+    this.token = token;
+  }
+
+  /** An HTTP/1.1 client whose callbacks run on virtual threads. */
+  static HttpClient newHttpClient() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .executor(Executors.newVirtualThreadPerTaskExecutor())
+        .build();
+  }
+
+  /** The answer to a post: its status and how long it took from send to response. */
+  record Ack(int status, long nanos) {
+    boolean stored() {
+      return status == 202;
+    }
+  }
+
+  /** One reply of a chat's feed. */
+  record Reply(String id, String replyTo, String text) {}
+
+  /** A page of a chat's feed: status 200 with replies and the next cursor, or a refusal. */
+  record Page(int status, List<Reply> replies, String cursor) {}
+
+  /** The body of a chat message from a fixed bench user. */
+  static String body(String chat, String id, String text) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("chat", chat);
+    body.put("id", id);
+    body.putObject("sender").put("id", "bench-user").put("name", "Bench");
+    body.put("text", text);
+    return body.toString();
+  }
+
+  /** Posts a chat message; the time is taken around the request alone. */
+  Ack post(String chat, String id, String text) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(POST_PATH))
+            .timeout(POST_TIMEOUT)
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body(chat, id, text)))
+            .build();
+    long start = System.nanoTime();
+    HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+    return new Ack(response.statusCode(), System.nanoTime() - start);
+  }
+
+  /**
+   * The replies of {@code chat} after {@code cursor} (null: from the start), waiting up to {@code
+   * waitSeconds} for one.
+   */
+  Page poll(String chat, String cursor, int waitSeconds) throws IOException, InterruptedException {
+    StringBuilder path =
+        new StringBuilder(POST_PATH)
+            .append("/chats/")
+            .append(URLEncoder.encode(chat, StandardCharsets.UTF_8).replace("+", "%20"))
+            .append("/messages?limit=1000&wait=")
+            .append(waitSeconds);
+    if (cursor != null) {
+      path.append("&after=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+    }
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(path.toString()))
+            .timeout(Duration.ofSeconds(waitSeconds + 15L))
+            .header("Authorization", "Bearer " + token)
+            .GET()
+            .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      return new Page(response.statusCode(), List.of(), cursor);
+    }
+    JsonNode root = JSON.readTree(response.body());
+    List<Reply> replies = new ArrayList<>();
+    for (JsonNode m : root.path("messages")) {
+      replies.add(new Reply(text(m, "id"), text(m, "replyTo"), text(m, "text")));
+    }
+    return new Page(200, replies, text(root, "cursor"));
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+}
