@@ -148,8 +148,10 @@ final class Bench {
             options.ingestClients(), options.limitWarmup(), options.limitDuration(),
             workDir.resolve("limits"));
     say(String.format(Locale.ROOT,
-        "limits: bare Javalin %s req/s; SQLite commits/s: DELETE+FULL %s, WAL+FULL %s",
+        "limits: bare Javalin %s req/s; SQLite commits/s: DELETE+FULL %s, WAL+NORMAL %s,"
+            + " WAL+FULL %s",
         Format.rate(r.javalinPerSecond()), Format.rate(r.sqliteDeletePerSecond()),
+        Format.rate(r.sqlite().get(SqliteCommitRate.Mode.WAL_NORMAL).perSecond()),
         Format.rate(r.sqlite().get(SqliteCommitRate.Mode.WAL_FULL).perSecond())));
     return r;
   }

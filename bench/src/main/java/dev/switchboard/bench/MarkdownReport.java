@@ -335,7 +335,8 @@ final class MarkdownReport {
           switch (s.mode()) {
             case DELETE_FULL -> "storage: ingest and message rates (the session files' settings)";
             case DELETE_FULL_REOPEN -> "the same, as the gateway opens session files per unit of work";
-            case WAL_FULL -> "the central database's settings";
+            case WAL_NORMAL -> "the central database's settings";
+            case WAL_FULL -> "write-ahead log with every commit synced, for comparison";
           };
       row("SQLite, " + s.mode().label + ", one small `INSERT` per `BEGIN IMMEDIATE … COMMIT`, "
               + Format.duration(l.duration()),

@@ -20,22 +20,43 @@ final class SqliteCommitRate {
   /** The journal settings measured. */
   enum Mode {
     /** Session files ({@code inbound.db}, {@code outbound.db}): rollback journal, full sync. */
-    DELETE_FULL("journal_mode=DELETE, synchronous=FULL", SQLiteConfig.JournalMode.DELETE, false),
+    DELETE_FULL(
+        "journal_mode=DELETE, synchronous=FULL",
+        SQLiteConfig.JournalMode.DELETE,
+        SQLiteConfig.SynchronousMode.FULL,
+        false),
     /** The same, opening and closing the file for every transaction, as the gateway does. */
     DELETE_FULL_REOPEN(
         "journal_mode=DELETE, synchronous=FULL, file opened per transaction",
         SQLiteConfig.JournalMode.DELETE,
+        SQLiteConfig.SynchronousMode.FULL,
         true),
-    /** The central database: write-ahead log, full sync. */
-    WAL_FULL("journal_mode=WAL, synchronous=FULL", SQLiteConfig.JournalMode.WAL, false);
+    /** The central database: write-ahead log, normal sync. */
+    WAL_NORMAL(
+        "journal_mode=WAL, synchronous=NORMAL",
+        SQLiteConfig.JournalMode.WAL,
+        SQLiteConfig.SynchronousMode.NORMAL,
+        false),
+    /** Write-ahead log with full sync: every commit synced. */
+    WAL_FULL(
+        "journal_mode=WAL, synchronous=FULL",
+        SQLiteConfig.JournalMode.WAL,
+        SQLiteConfig.SynchronousMode.FULL,
+        false);
 
     final String label;
     final SQLiteConfig.JournalMode journal;
+    final SQLiteConfig.SynchronousMode sync;
     final boolean reopen;
 
-    Mode(String label, SQLiteConfig.JournalMode journal, boolean reopen) {
+    Mode(
+        String label,
+        SQLiteConfig.JournalMode journal,
+        SQLiteConfig.SynchronousMode sync,
+        boolean reopen) {
       this.label = label;
       this.journal = journal;
+      this.sync = sync;
       this.reopen = reopen;
     }
   }
@@ -59,8 +80,12 @@ final class SqliteCommitRate {
       throw new UncheckedIOException("cannot prepare " + file, e);
     }
     SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(mode.journal);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    if (mode.journal != SQLiteConfig.JournalMode.DELETE
+        || mode.sync != SQLiteConfig.SynchronousMode.FULL) {
+      // DELETE and FULL are SQLite's defaults; like the gateway, only other settings are stated.
+      config.setJournalMode(mode.journal);
+      config.setSynchronous(mode.sync);
+    }
     config.setBusyTimeout(5000);
     SQLiteDataSource source = new SQLiteDataSource(config);
     source.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
