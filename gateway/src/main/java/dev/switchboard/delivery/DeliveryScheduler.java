@@ -172,8 +172,4 @@ public final class DeliveryScheduler implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
   }
-
-  Instant now() {
-    return clock.instant();
-  }
 }

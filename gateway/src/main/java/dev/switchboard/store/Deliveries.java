@@ -87,14 +87,6 @@ public final class Deliveries {
         limit);
   }
 
-  /** When the earliest pending delivery falls due, if any is pending. */
-  public static Optional<String> nextDue(Connection c) throws SQLException {
-    return Jdbc.queryOne(
-        c,
-        "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN ('pending', 'scheduled')",
-        r -> r.getString(1));
-  }
-
   /**
    * When the earliest pending delivery due after {@code now} falls due, if any. Rows due already are
    * left out: they are in flight, or wait behind a row of their conversation that is.

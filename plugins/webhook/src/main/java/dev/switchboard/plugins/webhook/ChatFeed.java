@@ -160,7 +160,11 @@ final class ChatFeed {
   // Called with the lock held. Writes at end, not in append mode, so that a tail left by an
   // earlier failed write is overwritten instead of being glued to this line.
   private void write(byte[] line) throws IOException {
-    Files.createDirectories(file.getParent());
+    // Only when the folder is missing: createDirectories on an existing folder throws and catches
+    // twice inside the JDK, on every reply.
+    if (!Files.isDirectory(file.getParent())) {
+      Files.createDirectories(file.getParent());
+    }
     try (FileChannel channel =
         FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       long size = channel.size();
