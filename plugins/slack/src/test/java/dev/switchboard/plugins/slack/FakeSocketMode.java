@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.java_websocket.WebSocket;
+import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
 
@@ -20,6 +21,8 @@ import org.java_websocket.server.WebSocketServer;
  * envelopes a test asks for, and records the acknowledgements ({@code {"envelope_id": …}}).
  */
 final class FakeSocketMode extends WebSocketServer implements AutoCloseable {
+  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+
   private final CountDownLatch started = new CountDownLatch(1);
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -45,7 +48,7 @@ final class FakeSocketMode extends WebSocketServer implements AutoCloseable {
     return "ws://127.0.0.1:" + getPort() + "/link";
   }
 
-  /** Sends an envelope to every open connection. */
+  /** Sends an envelope over the newest open connection, waiting for one if there is none. */
   void send(String type, String envelopeId, JsonObject payload, int retryAttempt) {
     JsonObject envelope = new JsonObject();
     envelope.addProperty("envelope_id", envelopeId);
@@ -57,18 +60,27 @@ final class FakeSocketMode extends WebSocketServer implements AutoCloseable {
       envelope.addProperty("retry_reason", "timeout");
     }
     String text = envelope.toString();
-    lock.lock();
-    try {
-      // A socket whose close is still on its way (a channel just stopped) is in the set until the
-      // server's close callback runs; only sockets that are open now get the envelope.
-      List<WebSocket> connected = open.stream().filter(WebSocket::isOpen).toList();
-      if (connected.isEmpty()) {
-        throw new AssertionError("no client is connected to the fake Socket Mode server");
+    // Like Slack, one envelope goes over one of the app's connections: here the newest that takes
+    // it. A socket whose close is still on its way (a channel just stopped) stays in the set until
+    // the server's close callback runs and may close between a check and a send; a newer one is
+    // preferred, and without any the send waits for a connection.
+    await(SEND_TIMEOUT, () -> sendToNewest(text), "a connected client to send " + envelopeId + " to");
+  }
+
+  /** Sends {@code text} over the newest open connection that takes it. Called under lock. */
+  private boolean sendToNewest(String text) {
+    for (WebSocket socket : open.reversed()) {
+      if (!socket.isOpen()) {
+        continue;
       }
-      connected.forEach(socket -> socket.send(text));
-    } finally {
-      lock.unlock();
+      try {
+        socket.send(text);
+        return true;
+      } catch (WebsocketNotConnectedException closedMeanwhile) {
+        // closing; an older socket, or the next wake-up, gets it
+      }
     }
+    return false;
   }
 
   /** Waits until {@code count} connections are open. */
