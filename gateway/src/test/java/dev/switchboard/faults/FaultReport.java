@@ -1,0 +1,124 @@
+package dev.switchboard.faults;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The table of {@code docs/reliability.md}, kept by the fault suite itself: each scenario, when it
+ * has run, puts its row in (replacing the row of its previous run) and the file is written again.
+ * A run of some scenarios leaves the rows of the others as they were, so the document always holds
+ * the latest figures of every scenario. Rows are kept in the order scenarios first reported.
+ */
+public final class FaultReport {
+  private static final String TABLE_HEADER =
+      "| Scenario | Messages | Faults injected | Lost | Repeated | Max recovery | Notes |";
+  private static final String TABLE_RULE = "|---|---:|---|---:|---:|---:|---|";
+
+  /**
+   * One scenario's outcome.
+   *
+   * @param scenario a short stable name; the row's key
+   * @param messages messages the scenario sent and expected an outcome for
+   * @param faults the faults injected, with counts ("24 SIGKILLs", "40× 429, 30× 500")
+   * @param lost messages acknowledged but never answered (must be 0)
+   * @param repeated replies delivered more than once (sends in flight at a kill)
+   * @param maxRecovery the longest time from a fault's end to work flowing again
+   * @param notes anything else the row should say (bounds checked, attempts per minute)
+   */
+  public record Row(
+      String scenario,
+      long messages,
+      String faults,
+      long lost,
+      long repeated,
+      Duration maxRecovery,
+      String notes) {
+    public Row {
+      requireNonNull(scenario, "scenario is null");
+      requireNonNull(faults, "faults is null");
+      requireNonNull(maxRecovery, "maxRecovery is null");
+      requireNonNull(notes, "notes is null");
+      if (scenario.contains("|") || faults.contains("|") || notes.contains("|")) {
+        throw new IllegalArgumentException("a table cell cannot hold '|'");
+      }
+    }
+
+    String line() {
+      return "| "
+          + String.join(
+              " | ",
+              scenario,
+              Long.toString(messages),
+              faults,
+              Long.toString(lost),
+              Long.toString(repeated),
+              seconds(maxRecovery),
+              notes)
+          + " |";
+    }
+  }
+
+  private FaultReport() {}
+
+  /** Puts {@code row} into {@code docs/reliability.md} under the repository root. */
+  public static synchronized void record(Row row) {
+    record(root().resolve("docs").resolve("reliability.md"), row);
+  }
+
+  static synchronized void record(Path file, Row row) {
+    Map<String, String> rows = new LinkedHashMap<>();
+    try {
+      if (Files.exists(file)) {
+        for (String line : Files.readAllLines(file, UTF_8)) {
+          if (line.startsWith("| ") && !line.equals(TABLE_HEADER)) {
+            rows.put(line.substring(2, line.indexOf(" |", 2)).strip(), line);
+          }
+        }
+      }
+      rows.put(row.scenario(), row.line());
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, document(new ArrayList<>(rows.values())), UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the reliability report " + file, e);
+    }
+  }
+
+  private static String document(List<String> rows) {
+    StringBuilder text = new StringBuilder();
+    text.append("# Reliability\n\n")
+        .append("Written by the fault suite (`gateway/src/test/java/dev/switchboard/faults/`),\n")
+        .append("which runs with every `./switchboard test`; each scenario replaces its own row\n")
+        .append("when it runs. Do not edit the table by hand. Last written ")
+        .append(LocalDate.now())
+        .append(".\n\n")
+        .append("*Lost* counts messages acknowledged to the platform that never got their reply;\n")
+        .append("*repeated* counts replies sent twice because the send was in flight when the\n")
+        .append("gateway was killed; *max recovery* is the longest time from a fault's end to\n")
+        .append("work flowing again.\n\n")
+        .append(TABLE_HEADER)
+        .append('\n')
+        .append(TABLE_RULE)
+        .append('\n');
+    rows.forEach(line -> text.append(line).append('\n'));
+    return text.toString();
+  }
+
+  private static String seconds(Duration duration) {
+    return String.format(java.util.Locale.ROOT, "%.2f s", duration.toMillis() / 1000.0);
+  }
+
+  private static Path root() {
+    return Path.of(System.getProperty("switchboard.root", "..")).toAbsolutePath().normalize();
+  }
+}
