@@ -44,6 +44,7 @@ public final class Gateway implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final CentralDb central;
+  private final SessionFiles files;
   private final PluginHost plugins;
   private final Map<String, AgentProvider> providers = new LinkedHashMap<>();
   private final ChannelHost channels;
@@ -60,7 +61,7 @@ public final class Gateway implements AutoCloseable {
     }
     central = CentralDb.open(config.dataDir().resolve("switchboard.db"));
     new Administration(central, clock).apply(config);
-    SessionFiles files = new SessionFiles(config.dataDir());
+    files = new SessionFiles(config.dataDir());
 
     plugins = new PluginHost(config.pluginsDir());
     plugins.load();
@@ -229,6 +230,7 @@ public final class Gateway implements AutoCloseable {
       }
     });
     plugins.close();
+    files.close();
     central.close();
   }
 }

@@ -86,11 +86,14 @@ final class EchoAgent implements RunningAgent {
   }
 
   private void run() {
-    try {
-      clearStaleAcks();
+    // Both files stay open while the agent runs, as a long-running agent keeps them; between
+    // units of work neither connection holds a lock.
+    try (Connection in = open(launch.inboundDb(), true);
+        Connection out = open(launch.outboundDb(), false)) {
+      clearStaleAcks(out);
       while (!stopping) {
         beat();
-        while (workOnce()) {
+        while (workOnce(in, out)) {
           beat();
         }
         wakeups.tryAcquire(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
@@ -109,11 +112,10 @@ final class EchoAgent implements RunningAgent {
       String channelType, String threadId) {}
 
   /** Answers one batch of due rows; returns whether there may be more. */
-  private boolean workOnce() throws SQLException {
+  private boolean workOnce(Connection in, Connection out) throws SQLException {
     List<Pending> due = new ArrayList<>();
     long maxInboundSeq;
-    try (Connection in = open(launch.inboundDb(), true);
-        Statement s = in.createStatement()) {
+    try (Statement s = in.createStatement()) {
       try (ResultSet r =
           s.executeQuery(
               "SELECT id, seq, kind, content, platform_id, channel_type, thread_id FROM messages_in"
@@ -132,8 +134,8 @@ final class EchoAgent implements RunningAgent {
       return false;
     }
     int answered = 0;
-    try (Connection out = open(launch.outboundDb(), false)) {
-      out.setAutoCommit(false);
+    out.setAutoCommit(false);
+    try {
       Set<String> done = finished(out, due);
       long seq;
       try (Statement s = out.createStatement();
@@ -154,6 +156,12 @@ final class EchoAgent implements RunningAgent {
         answered++;
       }
       out.commit();
+    } catch (SQLException | RuntimeException e) {
+      out.rollback();
+      throw e;
+    } finally {
+      // Auto-commit again, so that no transaction (and no lock) is held while waiting.
+      out.setAutoCommit(true);
     }
     return answered > 0 && due.size() == 100;
   }
@@ -216,9 +224,8 @@ final class EchoAgent implements RunningAgent {
     }
   }
 
-  private void clearStaleAcks() throws SQLException {
-    try (Connection out = open(launch.outboundDb(), false);
-        Statement s = out.createStatement()) {
+  private static void clearStaleAcks(Connection out) throws SQLException {
+    try (Statement s = out.createStatement()) {
       s.executeUpdate("DELETE FROM processing_ack WHERE status = 'processing'");
     }
   }

@@ -465,6 +465,7 @@ public final class Supervisor implements AutoCloseable {
       syncChangedAcks();
       wakeSessionsWithWork();
       refreshDestinationsIfChanged();
+      files.closeIdleConnections();
       Instant now = clock.instant();
       // Idle and heartbeat checks read each running session's files, so they run every fifth
       // tick; changes reach the acks through the watcher anyway. Every tick while sessions wait

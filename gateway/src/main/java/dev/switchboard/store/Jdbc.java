@@ -50,9 +50,14 @@ public final class Jdbc {
   private static PreparedStatement prepare(Connection c, String sql, Object... params)
       throws SQLException {
     PreparedStatement statement = c.prepareStatement(sql);
-    for (int i = 0; i < params.length; i++) {
-      statement.setObject(i + 1, params[i]);
+    try {
+      for (int i = 0; i < params.length; i++) {
+        statement.setObject(i + 1, params[i]);
+      }
+      return statement;
+    } catch (SQLException | RuntimeException e) {
+      statement.close();
+      throw e;
     }
-    return statement;
   }
 }

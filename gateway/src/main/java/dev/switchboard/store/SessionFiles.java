@@ -27,13 +27,17 @@ import org.sqlite.SQLiteException;
  * journal that a writer killed mid-transaction left behind, which restores the writer's last
  * commit).
  */
-public final class SessionFiles {
+public final class SessionFiles implements AutoCloseable {
+  /** Files whose connections stay open between units of work: the busy sessions' files. */
+  private static final int OPEN_FILES = 192;
+
   private final Path dataDir;
   private final Path sessionsRoot;
   private final Path inboundTemplate;
   private final Path outboundTemplate;
   private final Set<Path> ready = ConcurrentHashMap.newKeySet();
   private final ReentrantLock[] locks = new ReentrantLock[256];
+  private final SessionConnections connections = new SessionConnections(OPEN_FILES);
 
   public SessionFiles(Path dataDir) {
     this.dataDir = dataDir;
@@ -102,19 +106,28 @@ public final class SessionFiles {
   public <T> T writeInbound(Path dir, SqlWork<T> work) {
     ReentrantLock lock = lockFor(dir);
     lock.lock();
-    try (Connection c = Sqlite.open(Sqlite.sessionFile(dir.resolve("inbound.db"), false))) {
+    SessionConnections.Lease lease = null;
+    try {
+      lease = connections.take(dir.resolve("inbound.db"), false);
+      Connection c = lease.connection;
       Sql.execute(c, "BEGIN IMMEDIATE");
+      T result;
       try {
-        T result = work.run(c);
+        result = work.run(c);
         Sql.execute(c, "COMMIT");
-        return result;
       } catch (SQLException | RuntimeException e) {
         CentralDb.rollbackQuietly(c);
         throw e;
       }
+      connections.release(lease);
+      lease = null;
+      return result;
     } catch (SQLException e) {
       throw new StoreException("inbound.db of " + dir + ": " + e.getMessage(), e);
     } finally {
+      if (lease != null) {
+        connections.discard(lease);
+      }
       lock.unlock();
     }
   }
@@ -144,10 +157,28 @@ public final class SessionFiles {
     }
   }
 
-  private static <T> T readOnce(Path file, SqlWork<T> work) throws SQLException {
-    try (Connection c = Sqlite.open(Sqlite.sessionFile(file, true))) {
-      return work.run(c);
+  private <T> T readOnce(Path file, SqlWork<T> work) throws SQLException {
+    SessionConnections.Lease lease = connections.take(file, true);
+    try {
+      T result = work.run(lease.connection);
+      connections.release(lease);
+      lease = null;
+      return result;
+    } finally {
+      if (lease != null) {
+        connections.discard(lease);
+      }
     }
+  }
+
+  /** Closes the connections of files no unit of work has used for a minute. */
+  public void closeIdleConnections() {
+    connections.closeIdle();
+  }
+
+  @Override
+  public void close() {
+    connections.close();
   }
 
   /**
