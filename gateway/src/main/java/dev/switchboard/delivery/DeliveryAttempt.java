@@ -58,6 +58,7 @@ final class DeliveryAttempt {
   private final DeliveryStats stats;
   private final TaskRequests tasks;
   private final AgentMessages agents;
+  private final DeliveredProjection projection;
 
   DeliveryAttempt(
       CentralDb central,
@@ -67,7 +68,9 @@ final class DeliveryAttempt {
       RateLimiter rateLimiter,
       Clock clock,
       Consumer<String> wakeAgent,
-      DeliveryStats stats) {
+      DeliveryStats stats,
+      DeliveredProjection projection) {
+    this.projection = projection;
     this.central = central;
     this.files = files;
     this.channels = channels;
@@ -183,7 +186,8 @@ final class DeliveryAttempt {
     InboundRows.Finished outcome = recorded.get();
     central.write(c -> {
       if ("delivered".equals(outcome.status())) {
-        Deliveries.markDelivered(c, d.sessionId(), d.messageOutId(), outcome.platformMessageId(), now());
+        Deliveries.markDelivered(
+            c, d.sessionId(), d.messageOutId(), outcome.platformMessageId(), now(), true);
       } else {
         Deliveries.markFailed(
             c, d.sessionId(), d.messageOutId(), "recorded as " + outcome.status() + " before a restart", now());
@@ -373,6 +377,17 @@ final class DeliveryAttempt {
 
   private void finish(Delivery d, Path dir, String status, String error, String platformMessageId) {
     String now = now();
+    if (dir != null && "delivered".equals(status)) {
+      // Recorded centrally now, which is what keeps it from being sent again; copied into the
+      // session's delivered table with the session's other recent outcomes a moment later.
+      central.write(c -> {
+        Deliveries.markDelivered(c, d.sessionId(), d.messageOutId(), platformMessageId, now, false);
+        return null;
+      });
+      removeOutbox(dir.resolve("outbox").resolve(d.messageOutId()));
+      projection.enqueue(d.sessionId(), dir);
+      return;
+    }
     if (dir != null) {
       files.writeInbound(
           dir,
@@ -385,7 +400,7 @@ final class DeliveryAttempt {
     central.write(
         c -> {
           if ("delivered".equals(status)) {
-            Deliveries.markDelivered(c, d.sessionId(), d.messageOutId(), platformMessageId, now);
+            Deliveries.markDelivered(c, d.sessionId(), d.messageOutId(), platformMessageId, now, true);
           } else {
             Deliveries.markFailed(c, d.sessionId(), d.messageOutId(), error, now);
           }
@@ -413,6 +428,11 @@ final class DeliveryAttempt {
       outboundId = id.get();
     }
     String lookup = outboundId;
+    Optional<String> recorded =
+        central.read(c -> Deliveries.platformMessageId(c, d.sessionId(), lookup));
+    if (recorded.isPresent()) {
+      return recorded;
+    }
     return files.readInbound(dir, c -> InboundRows.platformMessageIdOfSeq(c, lookup));
   }
 

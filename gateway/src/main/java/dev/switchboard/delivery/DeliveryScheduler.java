@@ -36,6 +36,7 @@ public final class DeliveryScheduler implements AutoCloseable {
   private final CentralDb central;
   private final Clock clock;
   private final DeliveryAttempt attempt;
+  private final DeliveredProjection projection;
   private final DeliveryStats stats = new DeliveryStats();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
@@ -54,12 +55,14 @@ public final class DeliveryScheduler implements AutoCloseable {
       Consumer<String> wakeAgent) {
     this.central = central;
     this.clock = clock;
+    this.projection = new DeliveredProjection(central, files);
     this.attempt =
         new DeliveryAttempt(
-            central, files, channels, policy, new RateLimiter(), clock, wakeAgent, stats);
+            central, files, channels, policy, new RateLimiter(), clock, wakeAgent, stats, projection);
   }
 
   public void start() {
+    projection.recover();
     loop = Thread.ofPlatform().daemon().name("delivery-scheduler").start(this::loop);
   }
 
@@ -171,5 +174,6 @@ public final class DeliveryScheduler implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    projection.close();
   }
 }

@@ -100,15 +100,70 @@ public final class Deliveries {
         now);
   }
 
+  /**
+   * Records a delivery. {@code projected} tells whether the session's {@code delivered} table
+   * already holds it; when not, {@link #unprojected} lists it until {@link #markProjected}.
+   */
   public static void markDelivered(
-      Connection c, String sessionId, String messageOutId, String platformMessageId, String now)
+      Connection c,
+      String sessionId,
+      String messageOutId,
+      String platformMessageId,
+      String now,
+      boolean projected)
       throws SQLException {
     Jdbc.update(
         c,
         "UPDATE deliveries SET status = 'delivered', platform_message_id = ?, finished_at = ?,"
-            + " attempts = attempts + 1 WHERE session_id = ? AND message_out_id = ?",
+            + " attempts = attempts + 1, projected = ? WHERE session_id = ? AND message_out_id = ?",
         platformMessageId,
         now,
+        projected ? 1 : 0,
+        sessionId,
+        messageOutId);
+  }
+
+  /** An outcome not yet copied into its session's {@code delivered} table. */
+  public record Outcome(
+      String messageOutId, String platformMessageId, String status, String finishedAt) {}
+
+  public static List<Outcome> unprojected(Connection c, String sessionId) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT message_out_id, platform_message_id, status, finished_at FROM deliveries"
+            + " WHERE session_id = ? AND projected = 0",
+        r -> new Outcome(r.getString(1), r.getString(2), r.getString(3), r.getString(4)),
+        sessionId);
+  }
+
+  public static void markProjected(Connection c, String sessionId, List<String> messageOutIds)
+      throws SQLException {
+    for (String id : messageOutIds) {
+      Jdbc.update(
+          c,
+          "UPDATE deliveries SET projected = 1 WHERE session_id = ? AND message_out_id = ?",
+          sessionId,
+          id);
+    }
+  }
+
+  /** Sessions with outcomes still to copy, with their agent group: {@code [session, group]}. */
+  public static List<String[]> sessionsWithUnprojected(Connection c) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT DISTINCT d.session_id, s.agent_group_id FROM deliveries d"
+            + " JOIN sessions s ON s.id = d.session_id WHERE d.projected = 0",
+        r -> new String[] {r.getString(1), r.getString(2)});
+  }
+
+  /** The platform message id a delivered outbound row got, from this table. */
+  public static Optional<String> platformMessageId(
+      Connection c, String sessionId, String messageOutId) throws SQLException {
+    return Jdbc.queryOne(
+        c,
+        "SELECT platform_message_id FROM deliveries WHERE session_id = ? AND message_out_id = ?"
+            + " AND status = 'delivered' AND platform_message_id IS NOT NULL",
+        r -> r.getString(1),
         sessionId,
         messageOutId);
   }

@@ -82,10 +82,16 @@ final class DeliveryHarness implements AutoCloseable {
     return fx.delivery(session, messageOutId);
   }
 
+  /**
+   * Waits until the deliveries have {@code status}; a delivered one also in the session's {@code
+   * delivered} table, where deliveries are copied a moment after they are recorded.
+   */
   void awaitStatus(String status, String... messageOutIds) {
+    boolean finished = status.equals("delivered");
     Await.await(
         WAIT,
-        () -> List.of(messageOutIds).stream().allMatch(id -> status.equals(status(id))),
+        () -> List.of(messageOutIds).stream().allMatch(id -> status.equals(status(id))
+            && (!finished || fx.delivered(session, id).map(r -> status.equals(r.get("status"))).orElse(false))),
         "deliveries " + List.of(messageOutIds) + " become " + status);
   }
 

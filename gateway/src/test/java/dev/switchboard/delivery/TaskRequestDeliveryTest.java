@@ -63,8 +63,7 @@ class TaskRequestDeliveryTest {
         request("{\"action\":\"schedule_task\",\"taskId\":\"t-1\",\"prompt\":\"water the plants\","
             + "\"processAfter\":\"2030-01-01T09:00:00.250Z\"}");
 
-    assertEquals("delivered", h.status(id));
-    assertEquals("delivered", h.fx.delivered(session, id).orElseThrow().get("status"));
+    h.awaitStatus("delivered", id);
     assertTrue(h.discord.sent().isEmpty(), "no channel is involved");
     Map<String, Object> row = h.fx.inboundRow(session, "t-1");
     assertEquals("task", row.get("kind"));
