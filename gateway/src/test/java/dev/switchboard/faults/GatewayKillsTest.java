@@ -231,7 +231,13 @@ class GatewayKillsTest {
         lost,
         repeated,
         maxRecovery,
-        "repeats carry the same Idempotency-Key; order kept in every chat; " + summary));
+        String.format(Locale.ROOT,
+            "every repeat is a send a kill cut short (platform's 2xx not yet recorded; at most %d"
+                + " at one kill, one per chat with a send open; the longest such send %d ms) and"
+                + " carries the same Idempotency-Key; no reply more than twice; order kept in every"
+                + " chat; %s",
+            repeatsPerKill.values().stream().mapToInt(Integer::intValue).max().orElse(0),
+            maxWindow, summary)));
   }
 
   /** The index of the first kill after {@code from} and before {@code to}, or -1. */
