@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
@@ -32,7 +34,7 @@ import java.util.stream.Stream;
  * again on the same data folder and port, and stopped with SIGTERM. Standard error (the gateway's
  * log) and standard output are appended to files in that folder across restarts.
  */
-final class GatewayProcess implements AutoCloseable {
+public final class GatewayProcess implements AutoCloseable {
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration READY_POLL = Duration.ofMillis(50);
@@ -45,7 +47,8 @@ final class GatewayProcess implements AutoCloseable {
   private final Path outFile;
   private final int port;
   private final String token;
-  private final String classpath;
+  private String classpath;
+  private Path classArchive; // null: no class-data sharing
   private final Map<String, String> environment = new LinkedHashMap<>();
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -83,12 +86,12 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** A gateway with the given config text. */
-  static GatewayProcess withConfig(Path folder, String configYaml) {
+  public static GatewayProcess withConfig(Path folder, String configYaml) {
     return new GatewayProcess(folder, configYaml);
   }
 
   /** The text of the repository's default config file. */
-  static String defaultConfig() {
+  public static String defaultConfig() {
     Path file = repoRoot().resolve("config").resolve("switchboard.yaml");
     try {
       return Files.readString(file, UTF_8);
@@ -101,7 +104,7 @@ final class GatewayProcess implements AutoCloseable {
    * The repository root: the {@code switchboard.root} system property the build sets, else the
    * nearest folder above the working directory that holds the launcher and {@code plugins/}.
    */
-  static Path repoRoot() {
+  public static Path repoRoot() {
     String property = System.getProperty("switchboard.root");
     if (property != null && !property.isBlank() && isRoot(Path.of(property))) {
       return Path.of(property).toAbsolutePath().normalize();
@@ -136,7 +139,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** The environment the gateway gets on top of the test's (minus SWITCHBOARD_*); editable. */
-  Map<String, String> environment() {
+  public Map<String, String> environment() {
     return environment;
   }
 
@@ -148,7 +151,7 @@ final class GatewayProcess implements AutoCloseable {
     return token;
   }
 
-  Path dataDir() {
+  public Path dataDir() {
     return dataDir;
   }
 
@@ -161,18 +164,18 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** A client for the webhook channel of this gateway, sharing its HTTP client. */
-  WebhookClient webhook() {
+  public WebhookClient webhook() {
     return new WebhookClient(http, uri(""), token);
   }
 
   /** Starts the process and returns once {@code /ready} says ready. */
-  void start() {
+  public void start() {
     launch();
     awaitReady();
   }
 
   /** Starts the process without waiting for it to be ready. */
-  void launch() {
+  public void launch() {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("the gateway is running already (pid " + process.pid() + ")");
     }
@@ -180,6 +183,10 @@ final class GatewayProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+    if (classArchive != null) {
+      command.add("-XX:+AutoCreateSharedArchive");
+      command.add("-XX:SharedArchiveFile=" + classArchive);
+    }
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("-cp");
     command.add(classpath);
@@ -195,6 +202,53 @@ final class GatewayProcess implements AutoCloseable {
       process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the gateway: " + command, e);
+    }
+  }
+
+  /**
+   * Makes starts load the gateway's classes from a class-data archive (CDS, JDK 19+), which the
+   * first run that exits cleanly ({@link #stop()}; a SIGKILL writes nothing) creates: later starts
+   * then take about half as long, which matters to a test that restarts the gateway many times.
+   * The archive only holds classes of jars, so the class folders go on the classpath as jars.
+   * Call before the first start.
+   */
+  public void shareClassData() {
+    if (starts > 0) {
+      throw new IllegalStateException("call shareClassData before the first start");
+    }
+    Path jars = folder.resolve("classpath-jars");
+    List<String> entries = new ArrayList<>();
+    for (String entry : classpath.split(File.pathSeparator)) {
+      Path path = Path.of(entry);
+      if (Files.isDirectory(path)) {
+        Path jar = jars.resolve(entries.size() + "-" + path.getFileName() + ".jar");
+        jarTree(path, jar);
+        entries.add(jar.toString());
+      } else {
+        entries.add(entry);
+      }
+    }
+    classpath = String.join(File.pathSeparator, entries);
+    classArchive = folder.resolve("classes.jsa");
+  }
+
+  private static void jarTree(Path from, Path jar) {
+    try (Stream<Path> paths = Files.walk(from)) {
+      Files.createDirectories(jar.getParent());
+      try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+        // Folders get entries too: class loaders find a resource folder (Flyway's migrations) only so.
+        for (Path source : paths.filter(p -> !p.equals(from)).sorted().toList()) {
+          String name = from.relativize(source).toString().replace(File.separatorChar, '/');
+          boolean folder = Files.isDirectory(source);
+          out.putNextEntry(new JarEntry(folder ? name + "/" : name));
+          if (!folder) {
+            Files.copy(source, out);
+          }
+          out.closeEntry();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot pack " + from + " into " + jar, e);
     }
   }
 
@@ -263,7 +317,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** Waits until {@code /ready} answers 200 with ready true; fails if the process dies first. */
-  void awaitReady() {
+  public void awaitReady() {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     String last = "no answer yet";
     while (true) {
@@ -295,12 +349,12 @@ final class GatewayProcess implements AutoCloseable {
     }
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process != null && process.isAlive();
   }
 
   /** SIGKILL (with whatever it started), then waits until it is gone; returns the exit code. */
-  int kill() {
+  public int kill() {
     Process p = process;
     if (p == null) {
       return -1;
@@ -312,7 +366,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** SIGTERM, then waits until it exits; returns the exit code. */
-  int stop() {
+  public int stop() {
     Process p = process;
     if (p == null) {
       return -1;
@@ -353,7 +407,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** Everything the gateway wrote to standard error (its log), across every start. */
-  String log() {
+  public String log() {
     return read(logFile);
   }
 
@@ -363,7 +417,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** The last {@code lines} lines of the log, introduced by where the whole log is. */
-  String logTail(int lines) {
+  public String logTail(int lines) {
     List<String> all = log().lines().toList();
     List<String> tail = all.subList(Math.max(0, all.size() - lines), all.size());
     return "---- last " + tail.size() + " of " + all.size() + " lines of " + logFile + " ----\n"

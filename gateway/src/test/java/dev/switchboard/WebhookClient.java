@@ -18,7 +18,7 @@ import java.util.List;
  * An integrator of the webhook channel: posts messages and long-polls a chat's replies, as any
  * platform client would, over loopback HTTP.
  */
-final class WebhookClient {
+public final class WebhookClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration POST_TIMEOUT = Duration.ofSeconds(15);
 
@@ -33,8 +33,8 @@ final class WebhookClient {
   }
 
   /** An HTTP answer: its status and body. */
-  record Answer(int status, String body) {
-    JsonNode json() {
+  public record Answer(int status, String body) {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -43,7 +43,7 @@ final class WebhookClient {
     }
 
     /** The {@code status} field of a 202 to a post: stored, duplicate or dropped. */
-    String outcome() {
+    public String outcome() {
       return json().path("status").asText("");
     }
   }
@@ -67,7 +67,7 @@ final class WebhookClient {
   }
 
   /** Posts a chat message from a fixed sender. */
-  Answer post(String chat, String id, String text) throws IOException, InterruptedException {
+  public Answer post(String chat, String id, String text) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     body.put("chat", chat);
     body.putNull("thread");

@@ -3,6 +3,7 @@ package dev.switchboard.faults;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import dev.switchboard.GatewayProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -118,7 +119,9 @@ public final class FaultReport {
     return String.format(java.util.Locale.ROOT, "%.2f s", duration.toMillis() / 1000.0);
   }
 
+  // Not the switchboard.root property alone: a build of the gateway module by itself
+  // (mvn -f gateway/pom.xml) sets it to the module's folder.
   private static Path root() {
-    return Path.of(System.getProperty("switchboard.root", "..")).toAbsolutePath().normalize();
+    return GatewayProcess.repoRoot();
   }
 }
