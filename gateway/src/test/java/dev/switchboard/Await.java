@@ -7,13 +7,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Waits for a condition with a deadline, checking it again after a short pause. */
-final class Await {
+public final class Await {
   private static final Duration POLL = Duration.ofMillis(20);
 
   private Await() {}
 
   /** Returns once {@code condition} holds; fails with {@code what} and {@code details} at the deadline. */
-  static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> details) {
+  public static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> details) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
@@ -23,12 +23,12 @@ final class Await {
     }
   }
 
-  static void until(String what, Duration timeout, BooleanSupplier condition) {
+  public static void until(String what, Duration timeout, BooleanSupplier condition) {
     until(what, timeout, condition, () -> "");
   }
 
   /** A short pause between two attempts of a retry or poll loop (never a synchronisation). */
-  static void pause(Duration pause) {
+  public static void pause(Duration pause) {
     try {
       Thread.sleep(pause);
     } catch (InterruptedException e) {

@@ -10,16 +10,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The gateway processes of one test: made through it, printed (log tail) when the test fails, and
  * always killed after the test, whether it passed or not.
  */
-final class GatewayProcesses implements AfterEachCallback {
+public final class GatewayProcesses implements AfterEachCallback {
   private final List<GatewayProcess> processes = new ArrayList<>();
 
   /** A gateway with the repository's default config, in {@code folder}. */
-  synchronized GatewayProcess withDefaultConfig(Path folder) {
+  public synchronized GatewayProcess withDefaultConfig(Path folder) {
     return track(GatewayProcess.withDefaultConfig(folder));
   }
 
   /** A gateway with the given config text, in {@code folder}. */
-  synchronized GatewayProcess withConfig(Path folder, String yaml) {
+  public synchronized GatewayProcess withConfig(Path folder, String yaml) {
     return track(GatewayProcess.withConfig(folder, yaml));
   }
 

@@ -18,7 +18,7 @@ import java.util.List;
  * An integrator of the webhook channel: posts messages and long-polls a chat's replies, as any
  * platform client would, over loopback HTTP.
  */
-final class WebhookClient {
+public final class WebhookClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration POST_TIMEOUT = Duration.ofSeconds(15);
 
@@ -26,15 +26,15 @@ final class WebhookClient {
   private final URI base;
   private final String token;
 
-  WebhookClient(HttpClient http, URI base, String token) {
+  public WebhookClient(HttpClient http, URI base, String token) {
     this.http = http;
     this.base = base;
     this.token = token;
   }
 
   /** An HTTP answer: its status and body. */
-  record Answer(int status, String body) {
-    JsonNode json() {
+  public record Answer(int status, String body) {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -43,31 +43,31 @@ final class WebhookClient {
     }
 
     /** The {@code status} field of a 202 to a post: stored, duplicate or dropped. */
-    String outcome() {
+    public String outcome() {
       return json().path("status").asText("");
     }
   }
 
   /** One entry of a chat's reply feed. */
-  record Reply(
+  public record Reply(
       String id, long seq, String chat, String thread, String kind, String text, String replyTo) {}
 
   /** A page of replies and the cursor to read on from. */
-  record Page(List<Reply> messages, String cursor) {}
+  public record Page(List<Reply> messages, String cursor) {}
 
   /** A GET of the feed that was answered, but not with 200. */
-  static final class Refused extends IOException {
+  public static final class Refused extends IOException {
     private static final long serialVersionUID = 1L;
-    final int status;
+    public final int status;
 
-    Refused(int status, String body) {
+    public Refused(int status, String body) {
       super("answered " + status + ": " + body);
       this.status = status;
     }
   }
 
   /** Posts a chat message from a fixed sender. */
-  Answer post(String chat, String id, String text) throws IOException, InterruptedException {
+  public Answer post(String chat, String id, String text) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode();
     body.put("chat", chat);
     body.putNull("thread");
@@ -78,7 +78,7 @@ final class WebhookClient {
   }
 
   /** Posts a raw JSON body. */
-  Answer postJson(String json) throws IOException, InterruptedException {
+  public Answer postJson(String json) throws IOException, InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(base.resolve("/webhooks/webhook"))
             .timeout(POST_TIMEOUT)
@@ -94,11 +94,11 @@ final class WebhookClient {
    * Replies of {@code chat} after {@code after} (null: from the start), waiting up to {@code
    * waitSeconds} for one; a refusal (404 for a chat not known yet, 503, 400) is a {@link Refused}.
    */
-  Page fetch(String chat, String after, int waitSeconds) throws IOException, InterruptedException {
+  public Page fetch(String chat, String after, int waitSeconds) throws IOException, InterruptedException {
     return fetch(chat, after, waitSeconds, 100);
   }
 
-  Page fetch(String chat, String after, int waitSeconds, int limit)
+  public Page fetch(String chat, String after, int waitSeconds, int limit)
       throws IOException, InterruptedException {
     StringBuilder path =
         new StringBuilder("/webhooks/webhook/chats/")
@@ -137,7 +137,7 @@ final class WebhookClient {
   }
 
   /** Every reply of {@code chat} from the start, page by page, without waiting. */
-  List<Reply> fetchAll(String chat) throws IOException, InterruptedException {
+  public List<Reply> fetchAll(String chat) throws IOException, InterruptedException {
     List<Reply> all = new ArrayList<>();
     String cursor = null;
     while (true) {
