@@ -299,6 +299,14 @@ public final class GatewayProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /** The process id of the running gateway. */
+  public long pid() {
+    if (process == null) {
+      throw new IllegalStateException("the gateway was never started");
+    }
+    return process.pid();
+  }
+
   /** SIGKILL (with whatever it started), then waits until it is gone; returns the exit code. */
   public int kill() {
     Process p = process;
