@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.admin.Administration;
 import dev.switchboard.agents.AgentSettings;
 import dev.switchboard.agents.EchoProvider;
+import dev.switchboard.agents.FailedMessage;
 import dev.switchboard.agents.Supervisor;
 import dev.switchboard.config.GatewayConfig;
 import dev.switchboard.delivery.DeliveryPolicy;
@@ -90,8 +91,8 @@ public final class Gateway implements AutoCloseable {
         new Supervisor(
             central, files, providers,
             new AgentSettings(a.maxRunning(), a.idleTimeout(), a.heartbeatTimeout(), a.stopGrace(),
-                a.maxTries(), config.timezone()),
-            clock, d.pollInterval(), ingest::ingest);
+                a.maxTries(), config.timezone(), a.retryBackoff()),
+            clock, d.pollInterval(), ingest::ingest, this::tellSender);
     GatewayConfig.Conversations conversations = config.conversations();
     router =
         new Router(
@@ -119,6 +120,21 @@ public final class Gateway implements AutoCloseable {
   /** Starts a gateway; returns once it serves HTTP and its channels have started (or failed). */
   public static Gateway start(GatewayConfig config, Clock clock) {
     return new Gateway(config, clock);
+  }
+
+  /**
+   * A message its agent failed on {@code maxTries} times is answered in its chat by the gateway
+   * itself, so that its sender does not wait for a reply that will never come.
+   */
+  private void tellSender(FailedMessage failed) {
+    if (!failed.fromChat()) {
+      return;
+    }
+    // An inbound id is the platform's message id, qualified with the chat when ids collided.
+    String prefix = failed.channelType() + ":" + failed.platformId() + ":";
+    String replyTo =
+        failed.messageId().startsWith(prefix) ? failed.messageId().substring(prefix.length()) : failed.messageId();
+    channels.sendDirect(failed.channelType(), failed.platformId(), failed.threadId(), replyTo, failed.notice());
   }
 
   private Router router() {

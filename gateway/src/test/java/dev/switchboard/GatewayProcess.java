@@ -35,8 +35,8 @@ import java.util.stream.Stream;
  * log) and standard output are appended to files in that folder across restarts.
  */
 public final class GatewayProcess implements AutoCloseable {
-  static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-  static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration READY_POLL = Duration.ofMillis(50);
   private static final String MAIN_CLASS = "dev.switchboard.GatewayMain";
 
@@ -81,7 +81,7 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /** A gateway with the repository's default config ({@code config/switchboard.yaml}). */
-  static GatewayProcess withDefaultConfig(Path folder) {
+  public static GatewayProcess withDefaultConfig(Path folder) {
     return withConfig(folder, defaultConfig());
   }
 
@@ -123,7 +123,7 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /** A port that was free a moment ago: opened on an ephemeral port and closed again. */
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
@@ -143,11 +143,11 @@ public final class GatewayProcess implements AutoCloseable {
     return environment;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String token() {
+  public String token() {
     return token;
   }
 
@@ -155,11 +155,11 @@ public final class GatewayProcess implements AutoCloseable {
     return dataDir;
   }
 
-  Path logFile() {
+  public Path logFile() {
     return logFile;
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
 
@@ -258,7 +258,7 @@ public final class GatewayProcess implements AutoCloseable {
    * copied into {@code copies} first, so that every restart runs the same code even when a build
    * rewrites {@code target/classes} meanwhile.
    */
-  static String gatewayClasspath(Path copies) {
+  public static String gatewayClasspath(Path copies) {
     String classpath = System.getProperty("java.class.path");
     List<String> entries = new ArrayList<>();
     for (String entry : classpath.split(File.pathSeparator)) {
@@ -281,7 +281,7 @@ public final class GatewayProcess implements AutoCloseable {
    * The plugin jars the build put in the repository's {@code plugins/} folder, copied into {@code
    * copies}: a build that rewrites a jar while the gateway reads it cannot break a restart.
    */
-  static Path copyPlugins(Path copies) {
+  public static Path copyPlugins(Path copies) {
     Path plugins = repoRoot().resolve("plugins");
     try (Stream<Path> jars = Files.list(plugins)) {
       Files.createDirectories(copies);
@@ -353,6 +353,14 @@ public final class GatewayProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  /** The process id of the running gateway. */
+  public long pid() {
+    if (process == null) {
+      throw new IllegalStateException("the gateway was never started");
+    }
+    return process.pid();
+  }
+
   /** SIGKILL (with whatever it started), then waits until it is gone; returns the exit code. */
   public int kill() {
     Process p = process;
@@ -377,7 +385,7 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /** Waits for the process to exit on its own (e.g. after a refused config); returns its code. */
-  int awaitExit(Duration timeout) {
+  public int awaitExit(Duration timeout) {
     Process p = process;
     try {
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -412,7 +420,7 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /** Everything the gateway wrote to standard output, across every start. */
-  String output() {
+  public String output() {
     return read(outFile);
   }
 
@@ -425,7 +433,7 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /** The body of a GET on this gateway, if it answers. */
-  Optional<String> get(String path) {
+  public Optional<String> get(String path) {
     try {
       HttpResponse<String> response =
           http.send(

@@ -14,7 +14,7 @@ public final class GatewayProcesses implements AfterEachCallback {
   private final List<GatewayProcess> processes = new ArrayList<>();
 
   /** A gateway with the repository's default config, in {@code folder}. */
-  synchronized GatewayProcess withDefaultConfig(Path folder) {
+  public synchronized GatewayProcess withDefaultConfig(Path folder) {
     return track(GatewayProcess.withDefaultConfig(folder));
   }
 

@@ -26,7 +26,7 @@ public final class WebhookClient {
   private final URI base;
   private final String token;
 
-  WebhookClient(HttpClient http, URI base, String token) {
+  public WebhookClient(HttpClient http, URI base, String token) {
     this.http = http;
     this.base = base;
     this.token = token;
@@ -49,18 +49,18 @@ public final class WebhookClient {
   }
 
   /** One entry of a chat's reply feed. */
-  record Reply(
+  public record Reply(
       String id, long seq, String chat, String thread, String kind, String text, String replyTo) {}
 
   /** A page of replies and the cursor to read on from. */
-  record Page(List<Reply> messages, String cursor) {}
+  public record Page(List<Reply> messages, String cursor) {}
 
   /** A GET of the feed that was answered, but not with 200. */
-  static final class Refused extends IOException {
+  public static final class Refused extends IOException {
     private static final long serialVersionUID = 1L;
-    final int status;
+    public final int status;
 
-    Refused(int status, String body) {
+    public Refused(int status, String body) {
       super("answered " + status + ": " + body);
       this.status = status;
     }
@@ -78,7 +78,7 @@ public final class WebhookClient {
   }
 
   /** Posts a raw JSON body. */
-  Answer postJson(String json) throws IOException, InterruptedException {
+  public Answer postJson(String json) throws IOException, InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(base.resolve("/webhooks/webhook"))
             .timeout(POST_TIMEOUT)
@@ -94,11 +94,11 @@ public final class WebhookClient {
    * Replies of {@code chat} after {@code after} (null: from the start), waiting up to {@code
    * waitSeconds} for one; a refusal (404 for a chat not known yet, 503, 400) is a {@link Refused}.
    */
-  Page fetch(String chat, String after, int waitSeconds) throws IOException, InterruptedException {
+  public Page fetch(String chat, String after, int waitSeconds) throws IOException, InterruptedException {
     return fetch(chat, after, waitSeconds, 100);
   }
 
-  Page fetch(String chat, String after, int waitSeconds, int limit)
+  public Page fetch(String chat, String after, int waitSeconds, int limit)
       throws IOException, InterruptedException {
     StringBuilder path =
         new StringBuilder("/webhooks/webhook/chats/")
@@ -137,7 +137,7 @@ public final class WebhookClient {
   }
 
   /** Every reply of {@code chat} from the start, page by page, without waiting. */
-  List<Reply> fetchAll(String chat) throws IOException, InterruptedException {
+  public List<Reply> fetchAll(String chat) throws IOException, InterruptedException {
     List<Reply> all = new ArrayList<>();
     String cursor = null;
     while (true) {

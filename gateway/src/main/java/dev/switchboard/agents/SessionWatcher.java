@@ -104,7 +104,10 @@ public final class SessionWatcher implements AutoCloseable {
       }
       state.running = true;
     }
-    Thread.ofVirtual().name("sync-" + sessionId).start(() -> runSerially(sessionId, state));
+    // A platform thread: reading a file an agent keeps locked waits out SQLite's busy timeout in
+    // native code, which pins a virtual thread's carrier; with a couple of hung agents every
+    // virtual thread of the gateway (HTTP handlers included) would stall for seconds.
+    Thread.ofPlatform().daemon().name("sync-" + sessionId).start(() -> runSerially(sessionId, state));
   }
 
   private void runSerially(String sessionId, SerialState state) {

@@ -60,6 +60,7 @@ public final class Supervisor implements AutoCloseable {
   private final AckSync acks;
   private final SessionWatcher watcher;
   private final Consumer<String> outboundListener;
+  private final Consumer<FailedMessage> failures;
   private final ScheduledExecutorService timer;
   private final Duration tick;
   private final Duration firstRestartDelay;
@@ -72,6 +73,9 @@ public final class Supervisor implements AutoCloseable {
   private static final int SLOT_CHECK_EVERY = 5;
   private long ticks;
   private final java.util.Set<String> acksToSync = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // Sessions whose files a look is reading now, and the looks in flight (awaited by close).
+  private final java.util.Set<String> looking = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.Phaser lookers = new java.util.concurrent.Phaser(1);
   private final Map<String, Slot> running = new HashMap<>();
   private final LinkedHashSet<String> queue = new LinkedHashSet<>();
   private final Map<String, Integer> crashes = new HashMap<>();
@@ -88,18 +92,39 @@ public final class Supervisor implements AutoCloseable {
     volatile Instant lastActivity;
     volatile boolean stopRequested;
     volatile boolean killing;
+    // Why the supervisor killed it (stale heartbeat, rows left untaken); null: it exited itself.
+    volatile Kill kill;
+    volatile Instant lastOutboundChange;
+    // Since when the agent has had due rows, none in processing, and written nothing (written by
+    // one look at a time).
+    volatile Instant untakenSince;
     Thread starter;
 
     Slot(String sessionId, Instant now) {
       this.sessionId = sessionId;
       this.startedAt = now;
       this.lastActivity = now;
+      this.lastOutboundChange = now;
+    }
+  }
+
+  /** Why the supervisor ended an agent that had work. */
+  private enum Kill {
+    STALE_HEARTBEAT("stopped sending heartbeats while working on it"),
+    UNTAKEN("left it untaken (no ack) while alive");
+
+    final String reason;
+
+    Kill(String reason) {
+      this.reason = reason;
     }
   }
 
   /**
    * @param outboundListener told a session id when its outbound.db should be read (after changes,
    *     when an agent exits, and for sessions a previous run left running)
+   * @param failures told of every message given up on after {@code maxTries}, so that its sender
+   *     hears of it
    */
   public Supervisor(
       CentralDb central,
@@ -108,10 +133,11 @@ public final class Supervisor implements AutoCloseable {
       AgentSettings settings,
       Clock clock,
       Duration pollInterval,
-      Consumer<String> outboundListener) {
+      Consumer<String> outboundListener,
+      Consumer<FailedMessage> failures) {
     this(
         central, files, providers, settings, clock, pollInterval, outboundListener, TICK,
-        FIRST_RESTART_DELAY);
+        FIRST_RESTART_DELAY, failures);
   }
 
   /**
@@ -129,6 +155,23 @@ public final class Supervisor implements AutoCloseable {
       Consumer<String> outboundListener,
       Duration tick,
       Duration firstRestartDelay) {
+    this(
+        central, files, providers, settings, clock, pollInterval, outboundListener, tick,
+        firstRestartDelay, failed -> {});
+  }
+
+  Supervisor(
+      CentralDb central,
+      SessionFiles files,
+      Map<String, AgentProvider> providers,
+      AgentSettings settings,
+      Clock clock,
+      Duration pollInterval,
+      Consumer<String> outboundListener,
+      Duration tick,
+      Duration firstRestartDelay,
+      Consumer<FailedMessage> failures) {
+    this.failures = failures;
     this.tick = tick;
     this.firstRestartDelay = firstRestartDelay;
     this.central = central;
@@ -327,6 +370,8 @@ public final class Supervisor implements AutoCloseable {
   private void onExit(Slot slot) {
     String sessionId = slot.sessionId;
     watcher.unwatch(sessionId);
+    boolean crashed = !slot.stopRequested;
+    boolean moreWork = false;
     try {
       central.write(
           c -> {
@@ -336,63 +381,87 @@ public final class Supervisor implements AutoCloseable {
           });
       outboundListener.accept(sessionId);
       AckSync.Left left = acks.sync(sessionId, slot.dir);
-      boolean crashed = !slot.stopRequested;
+      moreWork = !left.idle();
       if (crashed) {
-        LOG.warn("agent of session {} exited unexpectedly", sessionId);
-        retryUnfinished(sessionId, slot.dir);
-      }
-      lock.lock();
-      try {
-        running.remove(sessionId);
-        if (crashed && !closed) {
-          scheduleRestart(sessionId);
-        } else if (!left.idle() && !closed) {
-          queue.add(sessionId);
-        }
-      } finally {
-        lock.unlock();
+        Kill kill = slot.kill;
+        LOG.warn("agent of session {} {}", sessionId, kill == null ? "exited unexpectedly" : "was ended: it " + kill.reason);
+        retryUnfinished(sessionId, slot.dir, kill);
       }
     } catch (RuntimeException e) {
       LOG.error("cleaning up after the agent of session {}: {}", sessionId, e.toString());
-      lock.lock();
-      try {
-        running.remove(sessionId);
-      } finally {
-        lock.unlock();
+    }
+    lock.lock();
+    try {
+      running.remove(sessionId);
+      // A crashed agent is restarted even when the clean-up failed: its rows must not wait for
+      // ever, and the next run (or clean-up) counts their tries.
+      if (crashed && !closed) {
+        scheduleRestart(sessionId);
+      } else if (moreWork && !closed) {
+        queue.add(sessionId);
       }
+    } finally {
+      lock.unlock();
     }
     startNextQueued();
   }
 
   /**
-   * Rows the agent was processing when it died get another try later (5 s × 2^tries), and are
-   * marked failed after {@code maxTries}.
+   * Rows the agent was processing when it died get another try later ({@code retryBackoff} ×
+   * 2^tries), and are marked failed after {@code maxTries}, their senders told. An agent ended for
+   * leaving due rows untaken is charged a try for the oldest of them, the one it stuck at.
    */
-  private void retryUnfinished(String sessionId, Path dir) {
+  private void retryUnfinished(String sessionId, Path dir, Kill kill) {
     List<InboundRows.Pending> pending = files.readInbound(dir, InboundRows::pending);
     List<String> ids = pending.stream().map(InboundRows.Pending::id).toList();
     Map<String, String> ackStates =
         files.readOutbound(dir, c -> dev.switchboard.store.OutboundRows.acks(c, ids));
     Instant now = clock.instant();
+    List<InboundRows.Pending> charged = new ArrayList<>();
+    for (InboundRows.Pending row : pending) {
+      if ("processing".equals(ackStates.get(row.id()))) {
+        charged.add(row);
+      }
+    }
+    if (kill == Kill.UNTAKEN && charged.isEmpty()) {
+      pending.stream()
+          .filter(row -> ackStates.get(row.id()) == null)
+          .filter(row -> row.processAfter() == null || !Times.parse(row.processAfter()).isAfter(now))
+          .findFirst()
+          .ifPresent(charged::add);
+    }
+    String reason = kill == null ? "exited while working on it" : kill.reason;
+    List<InboundRows.Pending> failed = new ArrayList<>();
     files.writeInbound(
         dir,
         c -> {
-          for (InboundRows.Pending row : pending) {
-            if (!"processing".equals(ackStates.get(row.id()))) {
-              continue;
-            }
+          for (InboundRows.Pending row : charged) {
             int tries = row.tries() + 1;
             if (tries >= settings.maxTries()) {
-              LOG.warn("message {} of session {} failed after {} tries", row.id(), sessionId, tries);
-              InboundRows.setStatus(c, row.id(), "failed");
+              LOG.warn("message {} of session {} failed after {} tries (the agent {})", row.id(), sessionId, tries, reason);
+              InboundRows.failAfterTries(c, row.id(), tries);
+              failed.add(row);
             } else {
-              long delay = 5L << Math.min(tries, 20);
-              InboundRows.retryLater(
-                  c, row.id(), tries, Times.formatSeconds(now.plusSeconds(delay)));
+              Duration delay = settings.retryBackoff().multipliedBy(1L << Math.min(tries, 20));
+              InboundRows.retryLater(c, row.id(), tries, Times.formatSeconds(now.plus(delay)));
             }
           }
           return null;
         });
+    for (InboundRows.Pending row : failed) {
+      tellFailed(sessionId, dir, row, reason);
+    }
+  }
+
+  private void tellFailed(String sessionId, Path dir, InboundRows.Pending row, String reason) {
+    try {
+      Optional<InboundRows.Origin> origin = files.readInbound(dir, c -> InboundRows.origin(c, row.id()));
+      origin.ifPresent(o -> failures.accept(
+          new FailedMessage(sessionId, row.id(), o.kind(), o.channelType(), o.platformId(), o.threadId(),
+              settings.maxTries(), reason)));
+    } catch (RuntimeException e) {
+      LOG.warn("cannot tell the sender that message {} of session {} failed: {}", row.id(), sessionId, e.toString());
+    }
   }
 
   // Called with the lock held: a crashing agent is restarted with growing delays.
@@ -424,6 +493,16 @@ public final class Supervisor implements AutoCloseable {
    * sent), while its acks are copied at the next tick, batched per session, off the reply's path.
    */
   private void onOutboundChange(String sessionId) {
+    Slot slot;
+    lock.lock();
+    try {
+      slot = running.get(sessionId);
+    } finally {
+      lock.unlock();
+    }
+    if (slot != null) {
+      slot.lastOutboundChange = clock.instant();
+    }
     outboundListener.accept(sessionId);
     acksToSync.add(sessionId);
   }
@@ -431,33 +510,46 @@ public final class Supervisor implements AutoCloseable {
   /** Copies the acks of sessions whose outbound.db changed since the last tick. */
   private void syncChangedAcks() {
     for (String sessionId : List.copyOf(acksToSync)) {
-      acksToSync.remove(sessionId);
-      Slot slot;
-      lock.lock();
-      try {
-        slot = running.get(sessionId);
-      } finally {
-        lock.unlock();
-      }
-      if (slot == null || slot.dir == null) {
+      // A look at this session still running (its files locked, say) keeps the sync for later.
+      if (looking.contains(sessionId)) {
         continue;
       }
-      AckSync.Left left = acks.sync(sessionId, slot.dir);
-      if (left.changed() > 0) {
-        slot.lastActivity = clock.instant();
-        if (slot.agent != null && slot.startedAt.isBefore(clock.instant().minusSeconds(60))) {
-          lock.lock();
-          try {
-            crashes.remove(sessionId);
-            restartAfter.remove(sessionId);
-          } finally {
-            lock.unlock();
-          }
+      acksToSync.remove(sessionId);
+      lookAt(sessionId, () -> syncAcks(sessionId));
+    }
+  }
+
+  private void syncAcks(String sessionId) {
+    Slot slot;
+    lock.lock();
+    try {
+      slot = running.get(sessionId);
+    } finally {
+      lock.unlock();
+    }
+    if (slot == null || slot.dir == null) {
+      return;
+    }
+    AckSync.Left left;
+    try {
+      left = acks.sync(sessionId, slot.dir);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read the acks of session {}: {}", sessionId, e.toString());
+      return;
+    }
+    if (left.changed() > 0) {
+      slot.lastActivity = clock.instant();
+      if (slot.agent != null && slot.startedAt.isBefore(clock.instant().minusSeconds(60))) {
+        lock.lock();
+        try {
+          crashes.remove(sessionId);
+          restartAfter.remove(sessionId);
+        } finally {
+          lock.unlock();
         }
       }
     }
   }
-
 
   /** Every tick (a second): scheduled wakes, idle agents, stale heartbeats. */
   private void tick() {
@@ -472,11 +564,42 @@ public final class Supervisor implements AutoCloseable {
       // for a slot, so an idle agent yields promptly.
       if (++ticks % SLOT_CHECK_EVERY == 0 || queued() > 0) {
         for (Slot slot : slotsSnapshot()) {
-          checkSlot(slot, now);
+          lookAt(slot.sessionId, () -> checkSlot(slot, now));
         }
       }
     } catch (RuntimeException e) {
       LOG.warn("supervisor tick failed: {}", e.toString());
+    }
+  }
+
+  /**
+   * Runs a look at one session's files on its own virtual thread, at most one per session at a
+   * time. A session file stays locked for as long as an agent hangs inside a write transaction,
+   * and each read of it then waits out the busy timeout: on the timer's thread that would hold up
+   * every other session's checks and the restarts scheduled on the timer.
+   */
+  private void lookAt(String sessionId, Runnable look) {
+    if (!looking.add(sessionId)) {
+      return;
+    }
+    lookers.register();
+    try {
+      // A platform thread: SQLite waits out a lock inside native code, which would pin a virtual
+      // thread's carrier, and a few such waits would stall every virtual thread (HTTP included).
+      Thread.ofPlatform().daemon().name("look-" + sessionId).start(() -> {
+        try {
+          look.run();
+        } catch (RuntimeException e) {
+          LOG.warn("looking at the agent of session {} failed: {}", sessionId, e.toString());
+        } finally {
+          looking.remove(sessionId);
+          lookers.arriveAndDeregister();
+        }
+      });
+    } catch (RuntimeException | Error e) {
+      looking.remove(sessionId);
+      lookers.arriveAndDeregister();
+      throw e;
     }
   }
 
@@ -485,8 +608,17 @@ public final class Supervisor implements AutoCloseable {
     if (agent == null || slot.stopRequested || slot.dir == null) {
       return;
     }
-    AckSync.Left left = acks.sync(slot.sessionId, slot.dir);
-    if (left.idle()) {
+    AckSync.Left left;
+    try {
+      left = acks.sync(slot.sessionId, slot.dir);
+    } catch (RuntimeException e) {
+      // An agent that hangs inside a write transaction keeps its outbound.db locked: its acks
+      // cannot be read, but its heartbeat can, and it is what tells whether to restart it.
+      LOG.warn("cannot read the acks of session {} ({}); checking its heartbeat", slot.sessionId, e.getMessage());
+      left = null;
+    }
+    if (left != null && left.idle()) {
+      slot.untakenSince = null;
       if (slot.lastActivity.plus(settings.idleTimeout()).isBefore(now)) {
         LOG.info("stopping idle agent of session {}", slot.sessionId);
         stop(slot);
@@ -508,9 +640,32 @@ public final class Supervisor implements AutoCloseable {
           "agent of session {} has work but no heartbeat since {}; restarting it",
           slot.sessionId,
           lastSign);
-      slot.killing = true;
-      Thread.ofVirtual().start(() -> agent.stop(Duration.ofSeconds(2)));
+      end(slot, agent, Kill.STALE_HEARTBEAT);
+      return;
     }
+    // Alive, but not working: due rows, none taken, nothing written since they fell due. An agent
+    // that works its rows one by one acks each (a write), so it is never taken for this one.
+    if (left == null || left.due() == 0 || left.processing() > 0) {
+      slot.untakenSince = null;
+      return;
+    }
+    if (slot.untakenSince == null || slot.lastOutboundChange.isAfter(slot.untakenSince)) {
+      slot.untakenSince = now;
+    }
+    if (slot.untakenSince.plus(settings.heartbeatTimeout()).isBefore(now)) {
+      LOG.warn(
+          "agent of session {} has left {} due message(s) untaken since {}; restarting it",
+          slot.sessionId,
+          left.due(),
+          slot.untakenSince);
+      end(slot, agent, Kill.UNTAKEN);
+    }
+  }
+
+  private void end(Slot slot, RunningAgent agent, Kill kill) {
+    slot.kill = kill;
+    slot.killing = true;
+    Thread.ofVirtual().start(() -> agent.stop(Duration.ofSeconds(2)));
   }
 
   /** Rewrites the destinations of running sessions after wirings or destination lists changed. */
@@ -619,8 +774,12 @@ public final class Supervisor implements AutoCloseable {
     try {
       // A tick still running would go on using the database, which the gateway closes next.
       timer.awaitTermination(5, TimeUnit.SECONDS);
+      // Looks still reading session files (one may wait out a busy timeout of 5 s).
+      lookers.awaitAdvanceInterruptibly(lookers.arrive(), 10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.TimeoutException e) {
+      LOG.warn("agent checks still running at shutdown");
     }
     List<Thread> stopping = new ArrayList<>();
     for (Slot slot : slots) {

@@ -172,10 +172,14 @@ public final class ConfigLoader {
   private static Agents agents(Node agents) {
     agents.rejectUnknown(
         Set.of("maxRunning", "idleTimeout", "heartbeatTimeout", "stopGrace", "maxTries",
-            "providers"));
+            "retryBackoff", "providers"));
     int maxRunning = agents.integer("maxRunning", 8);
     if (maxRunning < 1) {
       throw new ConfigException(agents.name("maxRunning") + " must be at least 1");
+    }
+    Duration retryBackoff = agents.duration("retryBackoff", Duration.ofSeconds(5));
+    if (retryBackoff.isZero() || retryBackoff.isNegative()) {
+      throw new ConfigException(agents.name("retryBackoff") + " must be longer than 0s");
     }
     Map<String, Map<String, String>> providers = new TreeMap<>();
     Node providerNodes = agents.child("providers");
@@ -190,7 +194,8 @@ public final class ConfigLoader {
         agents.duration("heartbeatTimeout", Duration.ofMinutes(5)),
         agents.duration("stopGrace", Duration.ofSeconds(10)),
         agents.integer("maxTries", 5),
-        providers);
+        providers,
+        retryBackoff);
   }
 
   private static DeliverySettings delivery(Node delivery) {

@@ -75,9 +75,21 @@ public record GatewayConfig(
       Duration heartbeatTimeout,
       Duration stopGrace,
       int maxTries,
-      Map<String, Map<String, String>> providers) {
+      Map<String, Map<String, String>> providers,
+      Duration retryBackoff) {
     public Agents {
       providers = Map.copyOf(providers);
+    }
+
+    /** Settings with the default retry backoff (5 s). */
+    public Agents(
+        int maxRunning,
+        Duration idleTimeout,
+        Duration heartbeatTimeout,
+        Duration stopGrace,
+        int maxTries,
+        Map<String, Map<String, String>> providers) {
+      this(maxRunning, idleTimeout, heartbeatTimeout, stopGrace, maxTries, providers, Duration.ofSeconds(5));
     }
   }
 

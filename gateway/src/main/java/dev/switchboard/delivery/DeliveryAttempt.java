@@ -114,6 +114,14 @@ final class DeliveryAttempt {
     if (d.recurrence() == null && copiedRecordedOutcome(d, dir)) {
       return;
     }
+    if (d.seq() % 2 == 0) {
+      // Even seqs are the host's (session contract): an even outbound seq can equal an inbound
+      // one, and an edit or reaction naming it would reach the wrong message. Refused, and the
+      // agent is told why, rather than sent with a warning only the operator sees.
+      fail(d, dir, "seq " + d.seq() + " is an even seq, which the session contract reserves for the"
+          + " host; agents write odd seqs (the next odd number above the largest of both tables)");
+      return;
+    }
     if ("system".equals(d.kind())) {
       switch (tasks.apply(d.sessionId(), dir, d.content())) {
         case TaskRequests.Result.Applied applied -> finish(d, dir, "delivered", null, null);

@@ -90,7 +90,7 @@ public final class OutboundIngest {
       String sessionId, OutboundRow row, Optional<InboundRows.Routing> routing, String now) {
     if (row.seq() % 2 == 0) {
       LOG.warn(
-          "session {} wrote outbound row {} with even seq {}; agents write odd seqs",
+          "session {} wrote outbound row {} with even seq {}; agents write odd seqs (refused)",
           sessionId,
           row.id(),
           row.seq());

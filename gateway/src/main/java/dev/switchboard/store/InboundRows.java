@@ -83,6 +83,22 @@ public final class InboundRows {
     Jdbc.update(c, "UPDATE messages_in SET status = ? WHERE id = ?", status, id);
   }
 
+  /** Where a row came from: its kind and routing columns. */
+  public record Origin(String kind, String channelType, String platformId, String threadId) {}
+
+  public static Optional<Origin> origin(Connection c, String id) throws SQLException {
+    return Jdbc.queryOne(
+        c,
+        "SELECT kind, channel_type, platform_id, thread_id FROM messages_in WHERE id = ?",
+        r -> new Origin(r.getString(1), r.getString(2), r.getString(3), r.getString(4)),
+        id);
+  }
+
+  /** Gives a row up after its agent failed on it {@code tries} times. */
+  public static void failAfterTries(Connection c, String id, int tries) throws SQLException {
+    Jdbc.update(c, "UPDATE messages_in SET status = 'failed', tries = ? WHERE id = ?", tries, id);
+  }
+
   /** Counts a retry of a row the agent died on, and delays it. */
   public static void retryLater(Connection c, String id, int tries, String processAfter)
       throws SQLException {
