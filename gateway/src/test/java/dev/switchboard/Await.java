@@ -13,12 +13,8 @@ public final class Await {
   private Await() {}
 
   /** Returns once {@code condition} holds; fails with {@code what} and {@code details} at the deadline. */
-<<<<<<< HEAD
   public static void until(
       String what, Duration timeout, BooleanSupplier condition, Supplier<String> details) {
-=======
-  public static void until(String what, Duration timeout, BooleanSupplier condition, Supplier<String> details) {
->>>>>>> faults-b
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
