@@ -45,7 +45,9 @@ final class EchoAgent implements RunningAgent {
 
   private EchoAgent(AgentLaunch launch) {
     this.launch = launch;
-    this.thread = Thread.ofVirtual().name("echo-" + launch.sessionId()).unstarted(this::run);
+    // A platform thread: the agent spends its time in SQLite, native code that would hold a
+    // virtual thread's carrier.
+    this.thread = Thread.ofPlatform().daemon().name("echo-" + launch.sessionId()).unstarted(this::run);
   }
 
   static EchoAgent start(AgentLaunch launch) {

@@ -443,7 +443,12 @@ public final class Supervisor implements AutoCloseable {
               failed.add(row);
             } else {
               Duration delay = settings.retryBackoff().multipliedBy(1L << Math.min(tries, 20));
-              InboundRows.retryLater(c, row.id(), tries, Times.formatSeconds(now.plus(delay)));
+              // process_after holds whole seconds: rounded up, so the wait is never shorter.
+              Instant at = now.plus(delay);
+              if (at.getNano() > 0) {
+                at = at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+              }
+              InboundRows.retryLater(c, row.id(), tries, Times.formatSeconds(at));
             }
           }
           return null;

@@ -60,11 +60,15 @@ public final class CentralDb implements AutoCloseable {
    * CLI.
    */
   public <T> T write(SqlWork<T> work) {
-    return inTransaction("BEGIN IMMEDIATE", work);
+    return OffCarrier.call(() -> inTransaction("BEGIN IMMEDIATE", work));
   }
 
   /** Runs {@code work} for reading on a reader connection; it sees one consistent snapshot. */
   public <T> T read(SqlWork<T> work) {
+    return OffCarrier.call(() -> readHere(work));
+  }
+
+  private <T> T readHere(SqlWork<T> work) {
     Connection reader;
     try {
       reader = readers.take();

@@ -82,6 +82,10 @@ public final class SessionFiles implements AutoCloseable {
     if (ready.contains(dir)) {
       return dir;
     }
+    return OffCarrier.call(() -> ensureHere(dir));
+  }
+
+  private Path ensureHere(Path dir) {
     ReentrantLock lock = lockFor(dir);
     lock.lock();
     try {
@@ -104,6 +108,10 @@ public final class SessionFiles implements AutoCloseable {
    * write to the same file.
    */
   public <T> T writeInbound(Path dir, SqlWork<T> work) {
+    return OffCarrier.call(() -> writeInboundHere(dir, work));
+  }
+
+  private <T> T writeInboundHere(Path dir, SqlWork<T> work) {
     ReentrantLock lock = lockFor(dir);
     lock.lock();
     SessionConnections.Lease lease = null;
@@ -142,6 +150,10 @@ public final class SessionFiles implements AutoCloseable {
   }
 
   private <T> T read(Path file, SqlWork<T> work) {
+    return OffCarrier.call(() -> readHere(file, work));
+  }
+
+  private <T> T readHere(Path file, SqlWork<T> work) {
     try {
       return readOnce(file, work);
     } catch (SQLException e) {
