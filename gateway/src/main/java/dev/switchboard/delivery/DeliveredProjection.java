@@ -6,37 +6,35 @@ import dev.switchboard.store.InboundRows;
 import dev.switchboard.store.SessionFiles;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Copies delivery outcomes into the sessions' {@code delivered} tables. A delivery is recorded in
- * the central database first (a WAL commit, cheap); the copy follows {@link #DELAY} later, every
- * outcome of a session since the last copy in one transaction of its inbound.db. On a busy session
- * that is one synced commit of the session file for many replies instead of one per reply.
- *
- * <p>The central row is what stops a second send: a delivery is never attempted again once it is
- * recorded there, copied or not. A copy a stop or a crash interrupted is finished at the next
- * start ({@link #recover}); the copy is idempotent (the same row is written again). Lookups of a
- * platform message id read the central row, so an edit right after its message does not wait for
- * the copy.
+ * the central database first (a WAL commit, cheap), which is what keeps it from being sent again.
+ * Its copy into the session's inbound.db is queued as bookkeeping that rides along with the next
+ * write of that file (the next routed message, the next ack sync), so that it costs no synced commit
+ * of its own; what nothing carried within {@link #DELAY} is written then. Copies are marked in the
+ * central row in batches, and a copy a stop or crash left unmarked is made again at the next start
+ * ({@link #recover}; it is idempotent). Lookups of a platform message id read the central row, so
+ * an edit right after its message does not wait for the copy.
  */
 final class DeliveredProjection implements AutoCloseable {
-  static final Duration DELAY = Duration.ofMillis(200);
-  private static final Duration RETRY = Duration.ofSeconds(5);
+  static final Duration DELAY = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(DeliveredProjection.class);
+
+  private record Copied(String sessionId, String messageOutId) {}
 
   private final CentralDb central;
   private final SessionFiles files;
-  private final Map<String, Path> pending = new ConcurrentHashMap<>();
-  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final Queue<Copied> copied = new ConcurrentLinkedQueue<>();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("delivered-projection").unstarted(r));
@@ -46,75 +44,67 @@ final class DeliveredProjection implements AutoCloseable {
     this.files = files;
   }
 
-  /** The session has outcomes to copy; they are copied within {@link #DELAY}. */
-  void enqueue(String sessionId, Path dir) {
-    pending.put(sessionId, dir);
-    schedule(DELAY);
+  /** Starts the timer that writes what nothing else carried and marks copies centrally. */
+  void start() {
+    timer.scheduleWithFixedDelay(this::flushQuietly, DELAY.toMillis(), DELAY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Queues every session whose outcomes a stop or crash left uncopied. */
+  /** Queues the copy of one recorded outcome. */
+  void enqueue(String sessionId, Path dir, Deliveries.Outcome outcome) {
+    files.deferInbound(
+        dir,
+        "the outcome of delivery " + outcome.messageOutId(),
+        c -> {
+          InboundRows.recordDelivered(
+              c, outcome.messageOutId(), outcome.platformMessageId(), outcome.status(), outcome.finishedAt());
+          return null;
+        },
+        () -> copied.add(new Copied(sessionId, outcome.messageOutId())));
+  }
+
+  /** Queues the copies a stop or crash left unmade. */
   void recover() {
-    for (String[] row : central.read(Deliveries::sessionsWithUnprojected)) {
-      pending.put(row[0], files.dir(row[1], row[0]));
-    }
-    if (!pending.isEmpty()) {
-      LOG.info("copying delivery outcomes of {} sessions into their delivered tables", pending.size());
-      schedule(Duration.ZERO);
-    }
-  }
-
-  /** Copies everything queued now; outcomes that cannot be copied stay queued. */
-  void flush() {
-    for (String sessionId : List.copyOf(pending.keySet())) {
-      Path dir = pending.remove(sessionId);
-      if (dir == null) {
-        continue;
-      }
-      try {
-        copy(sessionId, dir);
-      } catch (RuntimeException e) {
-        LOG.warn("copying delivery outcomes into session {}: {}; retrying in {} s",
-            sessionId, e.getMessage(), RETRY.toSeconds());
-        pending.putIfAbsent(sessionId, dir);
-        schedule(RETRY);
-      }
-    }
-  }
-
-  private void copy(String sessionId, Path dir) {
-    List<Deliveries.Outcome> outcomes = central.read(c -> Deliveries.unprojected(c, sessionId));
-    if (outcomes.isEmpty()) {
+    List<String[]> sessions = central.read(Deliveries::sessionsWithUnprojected);
+    if (sessions.isEmpty()) {
       return;
     }
-    files.writeInbound(dir, c -> {
-      for (Deliveries.Outcome o : outcomes) {
-        InboundRows.recordDelivered(c, o.messageOutId(), o.platformMessageId(), o.status(), o.finishedAt());
-      }
-      return null;
-    });
-    List<String> ids = outcomes.stream().map(Deliveries.Outcome::messageOutId).toList();
-    central.write(c -> {
-      Deliveries.markProjected(c, sessionId, ids);
-      return null;
-    });
-  }
-
-  private void schedule(Duration delay) {
-    if (scheduled.compareAndSet(false, true)) {
-      try {
-        timer.schedule(this::run, delay.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException closed) {
-        scheduled.set(false);
+    LOG.info("copying delivery outcomes of {} sessions into their delivered tables", sessions.size());
+    for (String[] row : sessions) {
+      Path dir = files.dir(row[1], row[0]);
+      for (Deliveries.Outcome outcome : central.read(c -> Deliveries.unprojected(c, row[0]))) {
+        enqueue(row[0], dir, outcome);
       }
     }
-  }
-
-  private void run() {
-    scheduled.set(false);
     flush();
   }
 
-  /** Copies what is queued, then stops; anything left is copied at the next start. */
+  /** Writes queued copies now and marks every copy made so far. */
+  void flush() {
+    files.flushDeferred();
+    List<Copied> marked = new ArrayList<>();
+    for (Copied c = copied.poll(); c != null; c = copied.poll()) {
+      marked.add(c);
+    }
+    if (marked.isEmpty()) {
+      return;
+    }
+    central.write(c -> {
+      for (Copied each : marked) {
+        Deliveries.markProjected(c, each.sessionId(), List.of(each.messageOutId()));
+      }
+      return null;
+    });
+  }
+
+  private void flushQuietly() {
+    try {
+      flush();
+    } catch (RuntimeException e) {
+      LOG.warn("copying delivery outcomes: {}", e.toString());
+    }
+  }
+
+  /** Stops the timer and writes what is queued; anything left is copied at the next start. */
   @Override
   public void close() {
     timer.shutdown();
@@ -123,6 +113,6 @@ final class DeliveredProjection implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    flush();
+    flushQuietly();
   }
 }

@@ -393,7 +393,8 @@ final class DeliveryAttempt {
         return null;
       });
       removeOutbox(dir.resolve("outbox").resolve(d.messageOutId()));
-      projection.enqueue(d.sessionId(), dir);
+      projection.enqueue(
+          d.sessionId(), dir, new Deliveries.Outcome(d.messageOutId(), platformMessageId, "delivered", now));
       return;
     }
     if (dir != null) {

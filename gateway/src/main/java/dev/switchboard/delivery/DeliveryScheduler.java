@@ -63,6 +63,7 @@ public final class DeliveryScheduler implements AutoCloseable {
 
   public void start() {
     projection.recover();
+    projection.start();
     loop = Thread.ofPlatform().daemon().name("delivery-scheduler").start(this::loop);
   }
 

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -28,6 +29,7 @@ import org.sqlite.SQLiteException;
  * commit).
  */
 public final class SessionFiles implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionFiles.class);
   /** Files whose connections stay open between units of work: the busy sessions' files. */
   private static final int OPEN_FILES = 192;
 
@@ -38,6 +40,7 @@ public final class SessionFiles implements AutoCloseable {
   private final Set<Path> ready = ConcurrentHashMap.newKeySet();
   private final ReentrantLock[] locks = new ReentrantLock[256];
   private final SessionConnections connections = new SessionConnections(OPEN_FILES);
+  private final DeferredWrites deferred = new DeferredWrites();
 
   public SessionFiles(Path dataDir) {
     this.dataDir = dataDir;
@@ -115,28 +118,54 @@ public final class SessionFiles implements AutoCloseable {
     ReentrantLock lock = lockFor(dir);
     lock.lock();
     SessionConnections.Lease lease = null;
+    List<DeferredWrites.Piece> carried = List.of();
     try {
       lease = connections.take(dir.resolve("inbound.db"), false);
       Connection c = lease.connection;
       Sql.execute(c, "BEGIN IMMEDIATE");
+      carried = deferred.take(dir);
       T result;
+      List<DeferredWrites.Piece> applied;
       try {
+        applied = DeferredWrites.apply(c, dir, carried);
         result = work.run(c);
         Sql.execute(c, "COMMIT");
       } catch (SQLException | RuntimeException e) {
         CentralDb.rollbackQuietly(c);
         throw e;
       }
+      carried = List.of();
       connections.release(lease);
       lease = null;
+      DeferredWrites.committed(applied);
       return result;
     } catch (SQLException e) {
       throw new StoreException("inbound.db of " + dir + ": " + e.getMessage(), e);
     } finally {
+      deferred.putBack(dir, carried);
       if (lease != null) {
         connections.discard(lease);
       }
       lock.unlock();
+    }
+  }
+
+  /**
+   * Queues host bookkeeping for the session's inbound.db to be committed with the next write of the
+   * file (see {@link DeferredWrites}); {@code committed} runs once it is.
+   */
+  public void deferInbound(Path dir, String what, SqlWork<?> work, Runnable committed) {
+    deferred.add(dir, new DeferredWrites.Piece(what, work, committed));
+  }
+
+  /** Writes the bookkeeping no other write has carried yet. */
+  public void flushDeferred() {
+    for (Path dir : deferred.dirs()) {
+      try {
+        writeInbound(dir, c -> null);
+      } catch (StoreException e) {
+        LOG.warn("writing queued bookkeeping into {}: {}", dir, e.getMessage());
+      }
     }
   }
 

@@ -1,0 +1,88 @@
+package dev.switchboard.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Host bookkeeping for sessions' inbound.db files that may wait for the next write transaction of
+ * the same file: whichever unit of work writes the file next (a routed message, an ack sync) commits
+ * it too, so a busy session pays one synced commit for several pieces of bookkeeping. What nobody
+ * picks up is written by {@link SessionFiles#flushDeferred()}.
+ *
+ * <p>Each piece runs in a savepoint of its own: one that fails is rolled back alone, logged and
+ * dropped, and never fails the unit of work that carried it. Its owner must be able to redo it
+ * (from its own records) at the next start.
+ */
+final class DeferredWrites {
+  private static final Logger LOG = LoggerFactory.getLogger(DeferredWrites.class);
+
+  /** A piece of bookkeeping and what to do once it is committed. */
+  record Piece(String what, SqlWork<?> work, Runnable committed) {}
+
+  private final ConcurrentHashMap<Path, List<Piece>> pending = new ConcurrentHashMap<>();
+
+  void add(Path dir, Piece piece) {
+    pending.compute(dir, (key, pieces) -> {
+      List<Piece> list = pieces == null ? new ArrayList<>() : pieces;
+      list.add(piece);
+      return list;
+    });
+  }
+
+  /** Takes the pieces waiting for {@code dir}; called with the file's write lock held. */
+  List<Piece> take(Path dir) {
+    List<Piece> pieces = pending.remove(dir);
+    return pieces == null ? List.of() : pieces;
+  }
+
+  /** Puts back pieces whose transaction did not commit, before any added since. */
+  void putBack(Path dir, List<Piece> pieces) {
+    if (pieces.isEmpty()) {
+      return;
+    }
+    pending.merge(dir, new ArrayList<>(pieces), (newer, older) -> {
+      older.addAll(newer);
+      return older;
+    });
+  }
+
+  Set<Path> dirs() {
+    return Set.copyOf(pending.keySet());
+  }
+
+  /** Runs each piece in its own savepoint; returns those that ran. */
+  static List<Piece> apply(Connection c, Path dir, List<Piece> pieces) throws SQLException {
+    List<Piece> applied = new ArrayList<>(pieces.size());
+    for (Piece piece : pieces) {
+      Sql.execute(c, "SAVEPOINT deferred");
+      try {
+        piece.work().run(c);
+        Sql.execute(c, "RELEASE deferred");
+        applied.add(piece);
+      } catch (SQLException | RuntimeException e) {
+        Sql.execute(c, "ROLLBACK TO deferred");
+        Sql.execute(c, "RELEASE deferred");
+        LOG.warn("{} in {} could not be written and is left for the next start: {}", piece.what(), dir, e.toString());
+      }
+    }
+    return applied;
+  }
+
+  /** Tells the owners of committed pieces; an owner's failure does not reach the writer. */
+  static void committed(List<Piece> pieces) {
+    for (Piece piece : pieces) {
+      try {
+        piece.committed().run();
+      } catch (RuntimeException e) {
+        LOG.warn("after writing {}: {}", piece.what(), e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.switchboard.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeferredWritesTest {
+  @TempDir Path dataDir;
+  private final List<String> committed = new CopyOnWriteArrayList<>();
+  private SessionFiles files;
+
+  @AfterEach
+  void tearDown() {
+    if (files != null) {
+      files.close();
+    }
+  }
+
+  @Test
+  void queued_bookkeeping_is_committed_by_the_next_write_of_the_same_file() {
+    files = new SessionFiles(dataDir);
+    Path dir = files.ensure("ag", "s1");
+    files.deferInbound(dir, "a", c -> record(c, "a"), () -> committed.add("a"));
+    assertEquals(List.of(), delivered(dir), "nothing is written while nobody writes the file");
+
+    files.writeInbound(dir, c -> record(c, "main"));
+
+    assertEquals(List.of("a", "main"), delivered(dir));
+    assertEquals(List.of("a"), committed);
+  }
+
+  @Test
+  void a_piece_that_fails_is_dropped_alone_and_the_carrying_write_commits() {
+    files = new SessionFiles(dataDir);
+    Path dir = files.ensure("ag", "s1");
+    files.deferInbound(dir, "bad", c -> {
+      record(c, "half");
+      throw new SQLException("no space");
+    }, () -> committed.add("bad"));
+    files.deferInbound(dir, "good", c -> record(c, "good"), () -> committed.add("good"));
+
+    files.writeInbound(dir, c -> record(c, "main"));
+
+    assertEquals(List.of("good", "main"), delivered(dir), "the failed piece left nothing behind");
+    assertEquals(List.of("good"), committed);
+  }
+
+  @Test
+  void a_write_that_fails_leaves_the_queued_pieces_for_the_next_one() {
+    files = new SessionFiles(dataDir);
+    Path dir = files.ensure("ag", "s1");
+    files.deferInbound(dir, "a", c -> record(c, "a"), () -> committed.add("a"));
+    try {
+      files.writeInbound(dir, c -> {
+        throw new SQLException("refused");
+      });
+    } catch (StoreException expected) {
+      // the write is rolled back, the piece with it
+    }
+    assertEquals(List.of(), delivered(dir));
+
+    files.flushDeferred();
+
+    assertEquals(List.of("a"), delivered(dir));
+    assertEquals(List.of("a"), committed);
+  }
+
+  private static Void record(java.sql.Connection c, String id) throws SQLException {
+    InboundRows.recordDelivered(c, id, null, "delivered", "2026-01-01 00:00:00");
+    return null;
+  }
+
+  private List<String> delivered(Path dir) {
+    return files.readInbound(
+        dir, c -> Jdbc.query(c, "SELECT message_out_id FROM delivered ORDER BY rowid", r -> r.getString(1)));
+  }
+}
