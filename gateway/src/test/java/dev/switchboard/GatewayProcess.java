@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * again on the same data folder and port, and stopped with SIGTERM. Standard error (the gateway's
  * log) and standard output are appended to files in that folder across restarts.
  */
-final class GatewayProcess implements AutoCloseable {
+public final class GatewayProcess implements AutoCloseable {
   static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration READY_POLL = Duration.ofMillis(50);
@@ -78,17 +78,17 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** A gateway with the repository's default config ({@code config/switchboard.yaml}). */
-  static GatewayProcess withDefaultConfig(Path folder) {
+  public static GatewayProcess withDefaultConfig(Path folder) {
     return withConfig(folder, defaultConfig());
   }
 
   /** A gateway with the given config text. */
-  static GatewayProcess withConfig(Path folder, String configYaml) {
+  public static GatewayProcess withConfig(Path folder, String configYaml) {
     return new GatewayProcess(folder, configYaml);
   }
 
   /** The text of the repository's default config file. */
-  static String defaultConfig() {
+  public static String defaultConfig() {
     Path file = repoRoot().resolve("config").resolve("switchboard.yaml");
     try {
       return Files.readString(file, UTF_8);
@@ -101,7 +101,7 @@ final class GatewayProcess implements AutoCloseable {
    * The repository root: the {@code switchboard.root} system property the build sets, else the
    * nearest folder above the working directory that holds the launcher and {@code plugins/}.
    */
-  static Path repoRoot() {
+  public static Path repoRoot() {
     String property = System.getProperty("switchboard.root");
     if (property != null && !property.isBlank() && isRoot(Path.of(property))) {
       return Path.of(property).toAbsolutePath().normalize();
@@ -120,7 +120,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** A port that was free a moment ago: opened on an ephemeral port and closed again. */
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
@@ -136,27 +136,27 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** The environment the gateway gets on top of the test's (minus SWITCHBOARD_*); editable. */
-  Map<String, String> environment() {
+  public Map<String, String> environment() {
     return environment;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String token() {
+  public String token() {
     return token;
   }
 
-  Path dataDir() {
+  public Path dataDir() {
     return dataDir;
   }
 
-  Path logFile() {
+  public Path logFile() {
     return logFile;
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
 
@@ -166,13 +166,13 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** Starts the process and returns once {@code /ready} says ready. */
-  void start() {
+  public void start() {
     launch();
     awaitReady();
   }
 
   /** Starts the process without waiting for it to be ready. */
-  void launch() {
+  public void launch() {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("the gateway is running already (pid " + process.pid() + ")");
     }
@@ -227,7 +227,7 @@ final class GatewayProcess implements AutoCloseable {
    * The plugin jars the build put in the repository's {@code plugins/} folder, copied into {@code
    * copies}: a build that rewrites a jar while the gateway reads it cannot break a restart.
    */
-  static Path copyPlugins(Path copies) {
+  public static Path copyPlugins(Path copies) {
     Path plugins = repoRoot().resolve("plugins");
     try (Stream<Path> jars = Files.list(plugins)) {
       Files.createDirectories(copies);
@@ -263,7 +263,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** Waits until {@code /ready} answers 200 with ready true; fails if the process dies first. */
-  void awaitReady() {
+  public void awaitReady() {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     String last = "no answer yet";
     while (true) {
@@ -295,12 +295,17 @@ final class GatewayProcess implements AutoCloseable {
     }
   }
 
-  boolean isAlive() {
+  /** The process id of the running (or last) gateway process; -1 before the first start. */
+  public long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
+  public boolean isAlive() {
     return process != null && process.isAlive();
   }
 
   /** SIGKILL (with whatever it started), then waits until it is gone; returns the exit code. */
-  int kill() {
+  public int kill() {
     Process p = process;
     if (p == null) {
       return -1;
@@ -312,7 +317,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** SIGTERM, then waits until it exits; returns the exit code. */
-  int stop() {
+  public int stop() {
     Process p = process;
     if (p == null) {
       return -1;
@@ -323,7 +328,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** Waits for the process to exit on its own (e.g. after a refused config); returns its code. */
-  int awaitExit(Duration timeout) {
+  public int awaitExit(Duration timeout) {
     Process p = process;
     try {
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -353,17 +358,17 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** Everything the gateway wrote to standard error (its log), across every start. */
-  String log() {
+  public String log() {
     return read(logFile);
   }
 
   /** Everything the gateway wrote to standard output, across every start. */
-  String output() {
+  public String output() {
     return read(outFile);
   }
 
   /** The last {@code lines} lines of the log, introduced by where the whole log is. */
-  String logTail(int lines) {
+  public String logTail(int lines) {
     List<String> all = log().lines().toList();
     List<String> tail = all.subList(Math.max(0, all.size() - lines), all.size());
     return "---- last " + tail.size() + " of " + all.size() + " lines of " + logFile + " ----\n"
@@ -371,7 +376,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** The body of a GET on this gateway, if it answers. */
-  Optional<String> get(String path) {
+  public Optional<String> get(String path) {
     try {
       HttpResponse<String> response =
           http.send(
