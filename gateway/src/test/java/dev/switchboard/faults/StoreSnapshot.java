@@ -45,6 +45,23 @@ public final class StoreSnapshot {
     return counts;
   }
 
+  /** The ids of every session's inbound rows. */
+  public static TreeSet<String> inboundIds(Path dataDir) {
+    TreeSet<String> ids = new TreeSet<>();
+    for (Path file : inboundFiles(dataDir)) {
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + file + "?mode=ro");
+          Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT id FROM messages_in")) {
+        while (r.next()) {
+          ids.add(r.getString(1));
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return ids;
+  }
+
   /** Every file under {@code folder}, relative, without SQLite's transient companions. */
   public static TreeSet<String> files(Path folder) {
     TreeSet<String> files = new TreeSet<>();
