@@ -63,7 +63,18 @@ class RouteFuzzTest {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         plugins.close();
         apis.close();
+        deleteTree(folder);
       }));
+    }
+
+    private static void deleteTree(Path folder) {
+      try (var paths = Files.walk(folder)) {
+        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+      } catch (IOException | UncheckedIOException e) {
+        // A leftover folder in the temporary directory is harmless.
+      }
     }
 
     private static Routes make() {
