@@ -70,6 +70,38 @@ public final class FaultReport {
     }
   }
 
+  /** How to run what the normal test run does not: written below the table. */
+  private static final String FOOTER =
+      """
+
+      ## Longer runs
+
+      **Fuzzing.** The fuzz tests (`faults/hostile/RouteFuzzTest`, Jazzer) only replay their seed
+      inputs in a normal test run (`src/test/resources/dev/switchboard/faults/hostile/RouteFuzzTestInputs/`).
+      To fuzz one target for real, coverage-guided, for its `maxDuration`:
+
+      ```sh
+      JAZZER_FUZZ=1 mvn -f gateway/pom.xml test \\
+        -Dtest='RouteFuzzTest#webhook_message_route_answers_202_for_a_well_formed_event_and_4xx_otherwise'
+      ```
+
+      A failing input is saved by Jazzer; put it in the target's inputs folder so that every test
+      run replays it from then on. The corpus Jazzer grows is kept in `.cifuzz-corpus/`.
+
+      **Disk faults** mount a small tmpfs on the gateway's data folder, which needs root; without
+      it `DiskFaultsTest` is skipped. Linux refuses `mount -o remount,ro` while a process has a file
+      of the mount open for writing, as the gateway always has (the central database), so the
+      read-only case swaps the data folder for a read-only bind of the same tmpfs: every file the
+      gateway opens from then on is read-only (session files, reply feeds), while descriptors it
+      already holds stay writable.
+
+      **Soak.** `./switchboard soak [DURATION [KILL_EVERY]]` (default `10m` and `60s`) runs
+      `SoakTest` (skipped in the normal test run): a steady webhook load on the real gateway
+      process with a SIGKILL and restart every KILL_EVERY, then the same "nothing lost" check, and
+      the gateway's thread count and live heap (after a full collection, sampled every 10 s) of
+      the first quarter of the run against the last.
+      """;
+
   private FaultReport() {}
 
   /** Puts {@code row} into {@code docs/reliability.md} under the repository root. */
@@ -112,6 +144,7 @@ public final class FaultReport {
         .append(TABLE_RULE)
         .append('\n');
     rows.forEach(line -> text.append(line).append('\n'));
+    text.append(FOOTER);
     return text.toString();
   }
 

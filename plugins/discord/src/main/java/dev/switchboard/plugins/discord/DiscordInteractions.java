@@ -170,12 +170,16 @@ final class DiscordInteractions {
   }
 
   private boolean fresh(String timestamp) {
+    long sent;
     try {
-      Instant sent = Instant.ofEpochSecond(Long.parseLong(timestamp.trim()));
-      return Duration.between(sent, clock.instant()).abs().compareTo(MAX_SKEW) <= 0;
+      sent = Long.parseLong(timestamp.trim());
     } catch (NumberFormatException e) {
       return false;
     }
+    // Compared as numbers: a timestamp outside Instant's range, or far enough away for a
+    // difference to overflow, is simply not fresh (an Instant would throw, answering 500).
+    long now = clock.instant().getEpochSecond();
+    return sent >= now - MAX_SKEW.toSeconds() && sent <= now + MAX_SKEW.toSeconds();
   }
 
   private static Instant timeOf(String snowflake) {

@@ -77,6 +77,23 @@ class DiscordInteractionsTest {
   }
 
   @Test
+  void a_signed_timestamp_beyond_the_range_of_time_is_refused_with_401_not_an_error() throws Exception {
+    for (String timestamp : new String[] {"99999999999999999", Long.toString(Long.MIN_VALUE), Long.toString(Long.MAX_VALUE)}) {
+      Signature signer = Signature.getInstance("Ed25519");
+      signer.initSign(keys.getPrivate());
+      signer.update((timestamp + "{\"type\":1}").getBytes(UTF_8));
+      Map<String, List<String>> headers =
+          Map.of(
+              "X-Signature-Ed25519", List.of(HexFormat.of().formatHex(signer.sign())),
+              "X-Signature-Timestamp", List.of(timestamp));
+      WebhookRequest request =
+          new WebhookRequest("POST", "/", Map.of(), Map.of(), headers, "{\"type\":1}".getBytes(UTF_8), "127.0.0.1");
+
+      assertEquals(401, endpoint.handle(request).status(), timestamp);
+    }
+  }
+
+  @Test
   void a_pressed_question_button_is_stored_and_the_message_shows_the_choice() throws Exception {
     String customId = buttons.customId("q-1", "later");
     DataObject message = FakeDiscord.message("900000000000000001", FakeDiscord.THREAD, FakeDiscord.GUILD, FakeDiscord.botUser(), "Ship it?");

@@ -94,6 +94,12 @@ final class SlackEventsApi {
       return WebhookResponse.json(200, answer.toString());
     }
     if ("event_callback".equals(type)) {
+      Optional<String> malformed = SlackInbound.malformed(payload);
+      if (malformed.isPresent()) {
+        JsonObject answer = new JsonObject();
+        answer.addProperty("error", malformed.get());
+        return WebhookResponse.json(400, answer.toString());
+      }
       request
           .header("X-Slack-Retry-Num")
           .ifPresent(
@@ -139,8 +145,13 @@ final class SlackEventsApi {
     for (String pair : body.split("&")) {
       int equals = pair.indexOf('=');
       String key = equals < 0 ? pair : pair.substring(0, equals);
-      if (URLDecoder.decode(key, UTF_8).equals(name)) {
-        return Optional.of(equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), UTF_8));
+      try {
+        if (URLDecoder.decode(key, UTF_8).equals(name)) {
+          return Optional.of(equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), UTF_8));
+        }
+      } catch (IllegalArgumentException e) {
+        // A broken %-escape: the body is not a form, so the field is not there.
+        return Optional.empty();
       }
     }
     return Optional.empty();

@@ -80,6 +80,42 @@ final class SlackInbound {
    * The message an event of type {@code message} or {@code app_mention} carries, or empty when the
    * event is to be ignored: the bot's own messages, edits, deletes, system messages, other types.
    */
+  /**
+   * Why an {@code event_callback} payload does not have the shape Slack always sends, or empty: an
+   * {@code event} object with a string {@code type}, and for messages a string {@code channel} and
+   * {@code ts}, and {@code user}, {@code text} and {@code thread_ts} strings where present. Events
+   * of other types are not looked into; they are ignored, as Slack adds new ones.
+   */
+  static Optional<String> malformed(JsonObject payload) {
+    JsonObject event = object(payload, "event");
+    if (event == null) {
+      return Optional.of("an event_callback needs an event object");
+    }
+    if (!isString(event.get("type"))) {
+      return Optional.of("the event needs a type");
+    }
+    String type = event.get("type").getAsString();
+    if (!"message".equals(type) && !"app_mention".equals(type)) {
+      return Optional.empty();
+    }
+    for (String key : List.of("channel", "ts")) {
+      if (!isString(event.get(key))) {
+        return Optional.of("a " + type + " event needs a string " + key);
+      }
+    }
+    for (String key : List.of("user", "text", "thread_ts", "subtype", "bot_id")) {
+      JsonElement value = event.get(key);
+      if (value != null && !value.isJsonNull() && !isString(value)) {
+        return Optional.of("the " + key + " of a " + type + " event must be a string");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isString(JsonElement value) {
+    return value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isString();
+  }
+
   static Optional<Message> message(JsonObject event, SlackApi.Identity self) {
     String type = string(event, "type");
     if (!"message".equals(type) && !"app_mention".equals(type)) {

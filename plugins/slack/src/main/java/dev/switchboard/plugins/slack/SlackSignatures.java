@@ -49,9 +49,13 @@ final class SlackSignatures {
     } catch (NumberFormatException e) {
       return Optional.of(TIMESTAMP_HEADER + " is not a number");
     }
-    long skew = Math.abs(now.getEpochSecond() - seconds);
-    if (skew > WINDOW.toSeconds()) {
-      return Optional.of("the request timestamp is " + skew + " s away from now");
+    // Compared without subtracting: a timestamp near Long.MIN_VALUE would overflow the difference
+    // and pass as fresh.
+    long nowSeconds = now.getEpochSecond();
+    if (seconds < nowSeconds - WINDOW.toSeconds() || seconds > nowSeconds + WINDOW.toSeconds()) {
+      return Optional.of(
+          "the request timestamp " + seconds + " is more than " + WINDOW.toSeconds()
+              + " s away from now (" + nowSeconds + ")");
     }
     byte[] expected = sign(timestamp, body).getBytes(UTF_8);
     byte[] offered = signatureHeader.get().trim().getBytes(UTF_8);

@@ -186,4 +186,33 @@ class SlackEventsApiTest {
 
     assertEquals(List.of(), slack.context.submitted());
   }
+
+  @Test
+  void a_signed_event_callback_without_the_shape_slack_sends_gets_400_and_nothing_is_stored() {
+    List<String> bodies =
+        List.of(
+            "{\"type\":\"event_callback\",\"event_id\":\"Ev1\"}",
+            "{\"type\":\"event_callback\",\"event\":\"message\"}",
+            "{\"type\":\"event_callback\",\"event\":{\"channel\":\"C1\"}}",
+            "{\"type\":\"event_callback\",\"event\":{\"type\":\"message\",\"user\":\"U1\",\"ts\":\"1.2\"}}",
+            "{\"type\":\"event_callback\",\"event\":{\"type\":\"message\",\"channel\":\"C1\",\"ts\":\"1.2\",\"user\":{\"id\":1}}}");
+
+    for (String body : bodies) {
+      assertEquals(400, slack.platform.post("events", body, Map.of()).status(), body);
+    }
+    assertEquals(List.of(), slack.context.submitted());
+  }
+
+  @Test
+  void an_event_of_a_type_the_channel_does_not_take_is_acknowledged_and_ignored() {
+    String body = "{\"type\":\"event_callback\",\"event\":{\"type\":\"reaction_added\",\"user\":\"U1\"}}";
+
+    assertEquals(200, slack.platform.post("events", body, Map.of()).status());
+    assertEquals(List.of(), slack.context.submitted());
+  }
+
+  @Test
+  void an_interactivity_body_with_a_broken_percent_escape_gets_400() {
+    assertEquals(400, slack.platform.post("interactivity", "payload=%E0%A4%A", Map.of()).status());
+  }
 }

@@ -67,4 +67,19 @@ class SlackSignaturesTest {
             .problem(Optional.of("yesterday"), Optional.of("v0=00"), new byte[0], NOW)
             .isPresent());
   }
+
+  @Test
+  void a_timestamp_whose_distance_from_now_overflows_is_refused() {
+    byte[] body = "{}".getBytes(UTF_8);
+    // now - timestamp is exactly Long.MIN_VALUE here, whose absolute value is negative.
+    String wrapped = Long.toString(NOW.getEpochSecond() + Long.MIN_VALUE);
+
+    for (String timestamp : new String[] {wrapped, Long.toString(Long.MIN_VALUE), Long.toString(Long.MAX_VALUE)}) {
+      assertTrue(
+          signatures
+              .problem(Optional.of(timestamp), Optional.of(signatures.sign(timestamp, body)), body, NOW)
+              .isPresent(),
+          timestamp);
+    }
+  }
 }

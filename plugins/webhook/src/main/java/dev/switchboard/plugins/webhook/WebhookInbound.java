@@ -13,6 +13,10 @@ import dev.switchboard.plugin.api.InboundEvent.ChatInfo;
 import dev.switchboard.plugin.api.InboundEvent.ReplyTo;
 import dev.switchboard.plugin.api.InboundEvent.Sender;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -82,7 +86,9 @@ final class WebhookInbound {
   private static JsonNode object(byte[] body) {
     JsonNode root;
     try {
-      root = JSON.readTree(body);
+      // Decoded strictly first: from bytes, Jackson would also take UTF-16 and UTF-32 bodies,
+      // guessed from their zero bytes. JSON between systems is UTF-8 (RFC 8259, section 8.1).
+      root = JSON.readTree(utf8(body));
     } catch (JacksonException e) {
       throw WebhookProblem.badRequest("body must be a JSON object; it is not valid JSON");
     } catch (IOException e) {
@@ -92,6 +98,19 @@ final class WebhookInbound {
       throw WebhookProblem.badRequest("body must be a JSON object");
     }
     return root;
+  }
+
+  private static String utf8(byte[] body) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw WebhookProblem.badRequest("body must be JSON in UTF-8; it is not valid UTF-8");
+    }
   }
 
   /** An id-like string: absent or null is allowed unless required; else non-blank, short, clean. */

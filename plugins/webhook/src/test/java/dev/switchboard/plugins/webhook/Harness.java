@@ -51,6 +51,10 @@ final class Harness implements AutoCloseable {
   }
 
   WebhookResponse post(String authorization, String body) {
+    return postBytes(authorization, body.getBytes(UTF_8));
+  }
+
+  WebhookResponse postBytes(String authorization, byte[] body) {
     Map<String, List<String>> headers =
         authorization == null ? Map.of() : Map.of("Authorization", List.of(authorization));
     WebhookRequest request =
@@ -60,7 +64,7 @@ final class Harness implements AutoCloseable {
             Map.of(),
             Map.of(),
             headers,
-            body.getBytes(UTF_8),
+            body,
             "127.0.0.1");
     return route(WebhookRoute.Method.POST, "").handler().handle(request);
   }

@@ -153,6 +153,19 @@ class WebhookSubmitTest {
   }
 
   @Test
+  void a_body_that_is_not_utf_8_is_refused_with_400_even_when_it_is_json_in_another_encoding() {
+    byte[] utf16 = HELLO.getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+    byte[] latin1 = HELLO.replace("hello", "h\u00e9llo").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    for (byte[] body : new byte[][] {utf16, latin1}) {
+      WebhookResponse response = harness.postBytes("Bearer " + Harness.TOKEN, body);
+
+      assertEquals(400, response.status(), Harness.json(response).toString());
+    }
+    assertTrue(harness.context.stored.isEmpty());
+  }
+
+  @Test
   void text_at_the_limit_counts_characters_not_bytes() {
     String tenCharacters = "é".repeat(5) + "😀".repeat(5); // 15 UTF-16 units, 30 UTF-8 bytes
 

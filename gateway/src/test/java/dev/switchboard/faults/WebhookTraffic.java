@@ -1,0 +1,165 @@
+package dev.switchboard.faults;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+
+/**
+ * Messages through a gateway's webhook channel, with the books kept: which message ids were
+ * answered 202 (and so must get a reply), and, reading every chat's reply feed, which of them got
+ * one and how many replies were sent twice.
+ */
+public final class WebhookTraffic {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+  private final IntSupplier port;
+  private final String token;
+  private final List<String> chats;
+  /** Message id → chat, for every message answered 202. */
+  private final Map<String, String> accepted = new ConcurrentHashMap<>();
+  private final Set<String> refusedStatuses = ConcurrentHashMap.newKeySet();
+
+  /**
+   * @param port the gateway's port now (it stays the same across restarts of a GatewayProcess)
+   */
+  public WebhookTraffic(IntSupplier port, String token, List<String> chats) {
+    this.port = port;
+    this.token = token;
+    this.chats = List.copyOf(chats);
+  }
+
+  /** An answer to a post: its status, or -1 when the gateway could not be reached. */
+  public record Posted(int status, String retryAfter, String body) {}
+
+  /** The outcome for every message answered 202: ids without a reply, and replies sent twice. */
+  public record Outcome(List<String> lost, long repeated, long replies) {}
+
+  public long accepted() {
+    return accepted.size();
+  }
+
+  public String chatOf(int n) {
+    return chats.get(Math.floorMod(n, chats.size()));
+  }
+
+  /** Posts one message; a 202 is booked as one that must get its reply. */
+  public Posted post(String chat, String id, String text) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("chat", chat);
+    body.put("id", id);
+    body.putObject("sender").put("id", "user-" + chat).put("name", "Tester");
+    body.put("text", text);
+    RawHttp http = new RawHttp(port.getAsInt(), TIMEOUT);
+    try {
+      RawHttp.Answer answer =
+          http.post(
+              "/webhooks/webhook",
+              Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json"),
+              body.toString().getBytes(UTF_8));
+      if (answer.status() == 202) {
+        accepted.put(id, chat);
+      } else {
+        refusedStatuses.add(Integer.toString(answer.status()));
+      }
+      return new Posted(answer.status(), answer.headers().get("retry-after"), answer.text());
+    } catch (IOException e) {
+      return new Posted(-1, null, e.toString());
+    }
+  }
+
+  /** Every reply in a chat's feed, from the start; empty when the chat is unknown yet. */
+  public List<JsonNode> feed(String chat) throws IOException {
+    List<JsonNode> all = new ArrayList<>();
+    String cursor = null;
+    RawHttp http = new RawHttp(port.getAsInt(), TIMEOUT);
+    while (true) {
+      String path =
+          "/webhooks/webhook/chats/" + URLEncoder.encode(chat, UTF_8).replace("+", "%20")
+              + "/messages?wait=0&limit=1000" + (cursor == null ? "" : "&after=" + cursor);
+      RawHttp.Answer answer = http.get(path, Map.of("Authorization", "Bearer " + token));
+      if (answer.status() == 404) {
+        return all;
+      }
+      if (answer.status() != 200) {
+        throw new IOException("the feed of " + chat + " answered " + answer);
+      }
+      JsonNode page = JSON.readTree(answer.body());
+      if (page.path("messages").isEmpty()) {
+        return all;
+      }
+      page.path("messages").forEach(all::add);
+      cursor = page.path("cursor").asText();
+    }
+  }
+
+  /** Reads every chat's feed and compares it with the books. */
+  public Outcome outcome() throws IOException {
+    Map<String, Integer> replies = new HashMap<>();
+    long total = 0;
+    Set<String> allChats = new java.util.TreeSet<>(chats);
+    allChats.addAll(accepted.values());
+    for (String chat : allChats) {
+      for (JsonNode reply : feed(chat)) {
+        total++;
+        replies.merge(reply.path("replyTo").asText(""), 1, Integer::sum);
+      }
+    }
+    List<String> lost = new ArrayList<>();
+    long repeated = 0;
+    for (String id : new LinkedHashMap<>(accepted).keySet()) {
+      int count = replies.getOrDefault(id, 0);
+      if (count == 0) {
+        lost.add(id);
+      }
+      repeated += Math.max(0, count - 1);
+    }
+    return new Outcome(lost.stream().sorted().toList(), repeated, total);
+  }
+
+  /**
+   * Waits until every message answered 202 has a reply, up to {@code timeout}; returns the
+   * outcome then (its lost list is empty unless the deadline passed).
+   */
+  public Outcome awaitReplies(Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Outcome outcome;
+      try {
+        outcome = outcome();
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        pause(Duration.ofMillis(500));
+        continue;
+      }
+      if (outcome.lost().isEmpty() || System.nanoTime() > deadline) {
+        return outcome;
+      }
+      pause(Duration.ofMillis(250));
+    }
+  }
+
+  static void pause(Duration pause) {
+    try {
+      Thread.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
