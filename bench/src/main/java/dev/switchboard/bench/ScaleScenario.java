@@ -56,9 +56,11 @@ final class ScaleScenario {
 
   static Result run(GatewayProcess gateway, Spec spec) throws InterruptedException {
     List<String> chats = spec.chats();
-    try (HttpClient http = WebhookClient.newHttpClient()) {
+    try (HttpClient http = WebhookClient.newHttpClient();
+        HttpClient probeHttp = WebhookClient.newHttpClient()) {
       WebhookClient client = new WebhookClient(http, gateway.base(), gateway.token());
-      GatewayProbe probe = new GatewayProbe(http, gateway.base());
+      // Its own client: the probe's requests never wait behind the posts' connections.
+      GatewayProbe probe = new GatewayProbe(probeHttp, gateway.base());
       ProcessStats.Sample atStart = gateway.sample();
       long start = System.nanoTime();
       ClosedLoopLoad.Result posted =
@@ -116,15 +118,29 @@ final class ScaleScenario {
     boolean holds() throws IOException, InterruptedException;
   }
 
-  /** Checks every quarter second until {@code check} holds or {@code timeout} passes. */
+  /**
+   * Checks every quarter second until {@code check} holds or {@code timeout} passes. A check that
+   * fails to reach the gateway (a busy gateway may answer late) is tried again; only the last
+   * failure at the deadline is thrown.
+   */
   static boolean await(Check check, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!check.holds()) {
+    while (true) {
+      IOException failure = null;
+      try {
+        if (check.holds()) {
+          return true;
+        }
+      } catch (IOException e) {
+        failure = e;
+      }
       if (System.nanoTime() - deadline >= 0) {
+        if (failure != null) {
+          throw failure;
+        }
         return false;
       }
       Pause.until(Math.min(deadline, System.nanoTime() + CHECK_EVERY.toNanos()));
     }
-    return true;
   }
 }
