@@ -17,15 +17,29 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * Runs the chosen scenarios in order (round trip, ingest, limits), each round-trip rate and each
- * ingest size on a gateway of its own, started fresh on an empty data folder, so that no step
- * inherits another's backlog. The idle figures are taken on the run's first gateway, right after
+ * Runs the chosen scenarios in order (round trip, ingest, scale, history, limits), each round-trip
+ * rate, each ingest size and the scale scenario on a gateway of its own, started fresh on an empty
+ * data folder, so that no step inherits another's backlog (the history scenario starts two in turn
+ * on one folder). The idle figures are taken on the run's first gateway, right after
  * its start and before any traffic (on a gateway of their own when nothing else runs).
  */
 final class Bench {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   /** The longest the first message of every ingest chat (creating its session) may take. */
   private static final Duration SESSION_CREATION_TIMEOUT = Duration.ofMinutes(5);
+  /**
+   * The scale scenario's gateway stops agents idle for this long (the default is 30 minutes), so
+   * that its idle figures are those of sessions at rest with no agent running.
+   */
+  static final Duration SCALE_AGENT_IDLE_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * The scale scenario's gateway runs this many agents at once: an agent keeps its slot for about
+   * two seconds after its reply while others wait, so with the run's 64 slots creating sessions
+   * would be bounded by that churn rather than by the work of creating them.
+   */
+  static final int SCALE_MAX_RUNNING = 256;
+  /** The longest the scale scenario's sessions may take to be created and answered. */
+  private static final Duration SCALE_CREATION_TIMEOUT = Duration.ofMinutes(20);
 
   private final BenchOptions options;
   private final Path root;
@@ -74,6 +88,14 @@ final class Bench {
         ingest.add(ingest(workDir, chats));
       }
     }
+    Optional<ScaleScenario.Result> scale = Optional.empty();
+    if (options.runs(BenchOptions.Scenario.SCALE)) {
+      scale = Optional.of(scale(workDir));
+    }
+    Optional<HistoryScenario.Result> history = Optional.empty();
+    if (options.runs(BenchOptions.Scenario.HISTORY)) {
+      history = Optional.of(history(workDir));
+    }
     if (options.runs(BenchOptions.Scenario.IDLE) && idle == null) {
       start(workDir, "idle").close(); // start() takes the idle figures
     }
@@ -85,7 +107,8 @@ final class Bench {
     say("load average at end: " + loadAtEnd);
     return new BenchResults(
         options, started, Instant.now(), loadAtStart, loadAtEnd, machine, provenance, javaOptions,
-        configYaml(), Optional.ofNullable(idle), echo, python, ingest, limits, List.copyOf(startups));
+        configYaml(), Optional.ofNullable(idle), echo, python, ingest, scale, history, limits,
+        List.copyOf(startups));
   }
 
   /** The gateway configuration every gateway of the run gets. */
@@ -142,6 +165,43 @@ final class Bench {
     }
   }
 
+  private ScaleScenario.Result scale(Path workDir) throws InterruptedException {
+    ScaleScenario.Spec spec =
+        new ScaleScenario.Spec(
+            options.scaleSessions(), options.scaleClients(), SCALE_CREATION_TIMEOUT,
+            SCALE_AGENT_IDLE_TIMEOUT.plusSeconds(60), options.scaleIdle(), options.wakeSamples());
+    String yaml =
+        GatewayConfigFile.yaml(root, SCALE_MAX_RUNNING, SCALE_AGENT_IDLE_TIMEOUT, pythonChats());
+    try (GatewayProcess gateway = startIn(folder(workDir, "scale-" + spec.sessions()), yaml)) {
+      ScaleScenario.Result r = ScaleScenario.run(gateway, spec);
+      say(String.format(Locale.ROOT,
+          "scale: %d sessions created and answered in %s (%s sessions/s, %.1f ms CPU each, RSS %s);"
+              + " agents stopped %s later;"
+              + " then over %s idle: CPU %.2f %%, RSS %s, %d threads, %d open files;"
+              + " cold wake p50 %s max %s",
+          spec.sessions(), Format.duration(r.creation()), Format.rate(r.sessionsPerSecond()),
+          r.creationCpuMillisPerSession(), Format.mib(r.rssAfterCreationMib()),
+          Format.duration(r.agentsStopped()), Format.duration(spec.idle()),
+          r.idleCpuPercent(), Format.mib(r.idleRssMib()), r.threads(),
+          r.openFiles(), Format.ms(r.wake(), r.wake().p50Ms()), Format.ms(r.wake(), r.wake().maxMs())));
+      return r;
+    }
+  }
+
+  private HistoryScenario.Result history(Path workDir) throws InterruptedException {
+    HistoryScenario.Spec spec = new HistoryScenario.Spec(options.historyRows(), options.historySamples());
+    Path folder = folder(workDir, "history-" + spec.rows());
+    HistoryScenario.Result r =
+        HistoryScenario.run(f -> startIn(f, configYaml()), folder, spec);
+    say(String.format(Locale.ROOT,
+        "history: %s rows written in %s; round trip p50 %s / p99 %s empty, %s / %s with history"
+            + " (x%.2f / x%.2f)",
+        Format.count(spec.rows()), Format.duration(r.prefill()), Format.ms(r.empty().p50Ms()),
+        Format.ms(r.empty().p99Ms()), Format.ms(r.full().p50Ms()), Format.ms(r.full().p99Ms()),
+        r.p50Ratio(), r.p99Ratio()));
+    return r;
+  }
+
   private MachineLimits.Result limits(Path workDir) throws InterruptedException {
     MachineLimits.Result r =
         MachineLimits.measure(
@@ -158,10 +218,19 @@ final class Bench {
 
   /** Starts a fresh gateway; the first one of the run is left idle first when idle is chosen. */
   private GatewayProcess start(Path workDir, String name) throws InterruptedException {
+    return startIn(folder(workDir, name), configYaml());
+  }
+
+  /** A new folder for a step of the run, numbered in order. */
+  private Path folder(Path workDir, String name) {
     gateways++;
-    Path folder = workDir.resolve(String.format(Locale.ROOT, "%02d-%s", gateways, name));
+    return workDir.resolve(String.format(Locale.ROOT, "%02d-%s", gateways, name));
+  }
+
+  /** Starts a gateway in {@code folder} (its data stays there across starts). */
+  private GatewayProcess startIn(Path folder, String configYaml) throws InterruptedException {
     GatewayProcess gateway =
-        GatewayProcess.start(root, folder, configYaml(), javaOptions, READY_TIMEOUT);
+        GatewayProcess.start(root, folder, configYaml, javaOptions, READY_TIMEOUT);
     startups.add(gateway.startup());
     if (idle == null && options.runs(BenchOptions.Scenario.IDLE)) {
       try {

@@ -31,13 +31,21 @@ record BenchOptions(
     Duration idle,
     Duration limitWarmup,
     Duration limitDuration,
-    int maxRunning) {
+    int maxRunning,
+    int scaleSessions,
+    int scaleClients,
+    Duration scaleIdle,
+    int wakeSamples,
+    long historyRows,
+    int historySamples) {
 
   /** The scenarios, by the name given on the command line. */
   enum Scenario {
     IDLE,
     ROUNDTRIP,
     INGEST,
+    SCALE,
+    HISTORY,
     LIMITS;
 
     String label() {
@@ -47,7 +55,7 @@ record BenchOptions(
 
   static final String USAGE =
       """
-      Usage: ./switchboard bench [idle] [roundtrip] [ingest] [limits] [options]
+      Usage: ./switchboard bench [idle] [roundtrip] [ingest] [scale] [history] [limits] [options]
 
       Runs the real gateway (gateway/target/switchboard-gateway.jar) as a separate process, drives
       it over loopback HTTP and writes a report. With no scenario named, runs them all and writes
@@ -59,10 +67,14 @@ record BenchOptions(
                     gateway of the run, before its traffic)
         roundtrip   open-loop fixed-rate round trips: echo agent, then the Python command agent
         ingest      closed-loop posting as fast as acknowledged, over several chat counts
+        scale       many sessions (one message and reply each), then the idle gateway's CPU
+                    and memory, then how long a cold session takes to answer
+        history     round trips of a session with a long history (rows written straight into
+                    its tables) against an empty session's, one message at a time
         limits      a bare Javalin endpoint, and SQLite commit rates on the same disk
 
       Options (full-run defaults in brackets):
-        --smoke                    tiny sizes, about ten seconds; never writes docs/
+        --smoke                    tiny sizes, about half a minute; never writes docs/
         --out FILE                 where the Markdown report goes (the SVG goes beside it)
         --work-dir DIR             where gateways keep their data [a new temporary folder]
         --keep                     keep the work folder (data and gateway logs) afterwards
@@ -80,6 +92,12 @@ record BenchOptions(
         --idle DURATION            idle period [10s]
         --limit-duration DURATION  each reference measurement [5s]
         --max-running N            agents.maxRunning of the gateway [64]
+        --scale-sessions N         sessions the scale scenario creates [10000]
+        --scale-clients N          its first messages in flight at once [32]
+        --scale-idle DURATION      its idle period, once every agent has stopped [30s]
+        --wake-samples N           cold sessions woken after the idle period [10]
+        --history-rows N           rows of history in the full session's tables [1000000]
+        --history-samples N        round trips per session in the history scenario [100]
       The gateway's JVM options are the launcher's, or SWITCHBOARD_JAVA_OPTS when set.
       Durations: 500ms, 3s, 2m, or seconds.
       """;
@@ -91,17 +109,19 @@ record BenchOptions(
         List.of(10.0, 100.0, 1000.0), 50, List.of(10.0, 100.0), 10,
         Duration.ofSeconds(3), Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(15),
         List.of(1, 100, 1000), 16, Duration.ofSeconds(2), Duration.ofSeconds(10),
-        Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(5), 64);
+        Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(5), 64,
+        10_000, 32, Duration.ofSeconds(30), 10, 1_000_000, 100);
   }
 
-  /** Every scenario, at sizes that take about ten seconds. */
+  /** Every scenario, at sizes that take about half a minute. */
   static BenchOptions smokeDefaults() {
     return new BenchOptions(
         EnumSet.allOf(Scenario.class), true, null, null, false,
         List.of(20.0), 4, List.of(5.0), 2,
         Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(15),
         List.of(10), 4, Duration.ZERO, Duration.ofMillis(500),
-        Duration.ofMillis(500), Duration.ofMillis(250), Duration.ofMillis(250), 16);
+        Duration.ofMillis(500), Duration.ofMillis(250), Duration.ofMillis(250), 16,
+        50, 8, Duration.ofSeconds(1), 3, 10_000, 10);
   }
 
   /** Whether every scenario runs (only such a run may write docs/benchmarks.md by default). */
@@ -149,6 +169,12 @@ record BenchOptions(
     private Duration idle;
     private Duration limitDuration;
     private int maxRunning;
+    private int scaleSessions;
+    private int scaleClients;
+    private Duration scaleIdle;
+    private int wakeSamples;
+    private long historyRows;
+    private int historySamples;
 
     Parser(BenchOptions base) {
       this.base = base;
@@ -166,6 +192,12 @@ record BenchOptions(
       idle = base.idle();
       limitDuration = base.limitDuration();
       maxRunning = base.maxRunning();
+      scaleSessions = base.scaleSessions();
+      scaleClients = base.scaleClients();
+      scaleIdle = base.scaleIdle();
+      wakeSamples = base.wakeSamples();
+      historyRows = base.historyRows();
+      historySamples = base.historySamples();
     }
 
     BenchOptions parse(List<String> args) {
@@ -194,6 +226,12 @@ record BenchOptions(
           case "--idle" -> idle = positiveDuration(value(args, ++i, arg), arg);
           case "--limit-duration" -> limitDuration = positiveDuration(value(args, ++i, arg), arg);
           case "--max-running" -> maxRunning = positive(value(args, ++i, arg), arg);
+          case "--scale-sessions" -> scaleSessions = positive(value(args, ++i, arg), arg);
+          case "--scale-clients" -> scaleClients = positive(value(args, ++i, arg), arg);
+          case "--scale-idle" -> scaleIdle = positiveDuration(value(args, ++i, arg), arg);
+          case "--wake-samples" -> wakeSamples = positive(value(args, ++i, arg), arg);
+          case "--history-rows" -> historyRows = positive(value(args, ++i, arg), arg);
+          case "--history-samples" -> historySamples = positive(value(args, ++i, arg), arg);
           default -> throw new UsageException("unknown option " + arg);
         }
       }
@@ -204,7 +242,8 @@ record BenchOptions(
       return new BenchOptions(
           scenarios, base.smoke(), out, workDir, keep, rates, chats, commandRates, commandChats,
           warmup, duration, base.primeTimeout(), drain, ingestChats, ingestClients, ingestWarmup,
-          ingestDuration, idle, base.limitWarmup(), limitDuration, maxRunning);
+          ingestDuration, idle, base.limitWarmup(), limitDuration, maxRunning, scaleSessions,
+          scaleClients, scaleIdle, wakeSamples, historyRows, historySamples);
     }
 
     private static Scenario scenario(String name) {
@@ -214,7 +253,7 @@ record BenchOptions(
         }
       }
       throw new UsageException(
-          "unknown scenario " + name + " (idle, roundtrip, ingest or limits)");
+          "unknown scenario " + name + " (idle, roundtrip, ingest, scale, history or limits)");
     }
 
     private static String value(List<String> args, int i, String option) {

@@ -21,6 +21,8 @@ record BenchResults(
     List<RoundTripScenario.Result> echo,
     List<RoundTripScenario.Result> python,
     List<IngestScenario.Result> ingest,
+    Optional<ScaleScenario.Result> scale,
+    Optional<HistoryScenario.Result> history,
     Optional<MachineLimits.Result> limits,
     List<Duration> startups) {
 

@@ -49,6 +49,15 @@ final class Format {
     return String.format(Locale.ROOT, "%.0f %% (%.0f %% system)", percent, systemPercent);
   }
 
+  /** CPU in % of one core, with two decimals: idle figures are small. */
+  static String cpuPrecise(double percent) {
+    return String.format(Locale.ROOT, "%.2f %% of one core", percent);
+  }
+
+  static String two(double value) {
+    return String.format(Locale.ROOT, "%.2f", value);
+  }
+
   static String percent(double percent) {
     return String.format(Locale.ROOT, "%.0f %%", percent);
   }

@@ -2,6 +2,7 @@ package dev.switchboard.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,6 +18,14 @@ final class GatewayConfigFile {
 
   /** The YAML text, for {@code maxRunning} agents at once and the given Python-agent chats. */
   static String yaml(Path root, int maxRunning, List<String> pythonChats) {
+    return yaml(root, maxRunning, null, pythonChats);
+  }
+
+  /**
+   * The same, with {@code agents.idleTimeout} set to {@code idleTimeout} when it is not null
+   * (else the gateway's default).
+   */
+  static String yaml(Path root, int maxRunning, Duration idleTimeout, List<String> pythonChats) {
     Path agent = root.resolve("examples/agents/python/echo_agent.py");
     StringBuilder yaml = new StringBuilder();
     yaml.append("# Written by the benchmark driver (bench/, dev.switchboard.bench).\n")
@@ -26,7 +35,11 @@ final class GatewayConfigFile {
         .append("channels:\n")
         .append("  webhook: {}\n")
         .append("agents:\n")
-        .append("  maxRunning: ").append(maxRunning).append('\n')
+        .append("  maxRunning: ").append(maxRunning).append('\n');
+    if (idleTimeout != null) {
+      yaml.append("  idleTimeout: ").append(idleTimeout.toMillis()).append("ms\n");
+    }
+    yaml
         .append("agentGroups:\n")
         .append("  - folder: main\n")
         .append("    name: Main\n")

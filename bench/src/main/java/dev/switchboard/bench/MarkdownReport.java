@@ -31,6 +31,7 @@ final class MarkdownReport {
     idle();
     roundTrips();
     ingest();
+    SessionScenariosReport.append(md, r);
     limits();
     reproduce();
     return md.toString();
@@ -103,8 +104,9 @@ final class MarkdownReport {
     line(m.disk());
     line("```");
     line();
-    line("Every gateway of the run gets this configuration; every other setting has its default"
-        + " (see `config/switchboard.example.yaml`).");
+    line("Every gateway of the run gets this configuration (the scale scenario's with the"
+        + " two changes its section names); every other setting has its default (see"
+        + " `config/switchboard.example.yaml`).");
     line();
     line("<details><summary>switchboard.yaml of the run</summary>");
     line();
@@ -354,13 +356,14 @@ final class MarkdownReport {
     line("./switchboard bench");
     line("```");
     line();
-    line("It builds what is missing, runs every scenario (about five minutes) and rewrites this"
+    line("It builds what is missing, runs every scenario (about ten minutes) and rewrites this"
         + " file and `" + CHART_FILE + "`. Run it on a quiet machine (1-minute load average well"
         + " below 1, no build running): driver and gateway share the CPUs. `./switchboard bench"
-        + " roundtrip` runs one scenario (`idle`, `roundtrip`, `ingest`, `limits`) and writes its"
-        + " report to a temporary folder unless `--out` is given; `./switchboard bench --smoke`"
-        + " checks the driver in about ten seconds; `./switchboard bench --help` lists the sizes"
-        + " that can be changed. The gateway gets the launcher's JVM options, or"
+        + " roundtrip` runs one scenario (`idle`, `roundtrip`, `ingest`, `scale`, `history`,"
+        + " `limits`) and writes its report to a temporary folder unless `--out` is given;"
+        + " `./switchboard bench --smoke` checks the driver in about half a minute;"
+        + " `./switchboard bench --help` lists the sizes that can be changed (e.g."
+        + " `--scale-sessions`, `--history-rows`). The gateway gets the launcher's JVM options, or"
         + " `SWITCHBOARD_JAVA_OPTS` when it is set (e.g. to add a JFR recording).");
     line();
   }

@@ -69,6 +69,21 @@ final class ProcessStats {
     }
   }
 
+  /** The number of threads of {@code pid} ({@code Threads:} of {@code status}). */
+  static int threads(long pid) {
+    return (int) kib(read(Path.of("/proc", Long.toString(pid), "status")), "Threads:");
+  }
+
+  /** The number of open file descriptors of {@code pid} (entries of {@code /proc/<pid>/fd}). */
+  static int openFiles(long pid) {
+    Path fds = Path.of("/proc", Long.toString(pid), "fd");
+    try (var entries = Files.list(fds)) {
+      return (int) entries.count();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list " + fds + " (is the process gone?)", e);
+    }
+  }
+
   /**
    * {utime, stime}: fields 14 and 15 of {@code stat}, counted after the command in parentheses
    * (which may hold spaces).
@@ -83,7 +98,7 @@ final class ProcessStats {
     return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
   }
 
-  /** The KiB value of a {@code Name:   123 kB} line of {@code status}. */
+  /** The value of a {@code Name:   123 kB} (or {@code Name: 123}) line of {@code status}. */
   static long kib(String status, String name) {
     for (String line : status.split("\n")) {
       if (line.startsWith(name)) {

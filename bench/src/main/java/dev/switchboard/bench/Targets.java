@@ -13,6 +13,11 @@ final class Targets {
   static final double P99_MS = 100;
   static final double IDLE_RSS_MB = 200;
   static final Duration STARTUP = Duration.ofSeconds(3);
+  static final int SCALE_SESSIONS = 10_000;
+  static final double SCALE_IDLE_CPU_PERCENT = 2;
+  static final double SCALE_IDLE_RSS_MB = 300;
+  static final long HISTORY_ROWS = 1_000_000;
+  static final double HISTORY_RATIO = 2;
 
   private Targets() {}
 
@@ -62,6 +67,8 @@ final class Targets {
                             + " idle",
                         verdict(idle.rssMib() * Format.MIB < IDLE_RSS_MB * 1e6)))
             .orElse(new Check(idleTarget, "not run", Verdict.NOT_MEASURED)));
+    checks.addAll(scale(results));
+    checks.add(history(results));
     checks.add(
         results
             .medianStartup()
@@ -74,6 +81,53 @@ final class Targets {
                         verdict(median.compareTo(STARTUP) < 0)))
             .orElse(new Check("start-up to ready < 3 s", "not run", Verdict.NOT_MEASURED)));
     return checks;
+  }
+
+  /** Idle CPU and RSS of the gateway with {@link #SCALE_SESSIONS} sessions at rest. */
+  static List<Check> scale(BenchResults results) {
+    String cpuTarget = "idle CPU < 2 % of one core with 10,000 sessions";
+    String rssTarget =
+        "idle RSS < 300 MB (" + Format.one(SCALE_IDLE_RSS_MB * 1e6 / Format.MIB)
+            + " MiB) with 10,000 sessions";
+    Optional<ScaleScenario.Result> run =
+        results.scale().filter(s -> s.spec().sessions() == SCALE_SESSIONS);
+    if (run.isEmpty()) {
+      return List.of(
+          new Check(cpuTarget, notRun(results.scale().map(s -> s.spec().sessions() + " sessions")),
+              Verdict.NOT_MEASURED),
+          new Check(rssTarget, notRun(results.scale().map(s -> s.spec().sessions() + " sessions")),
+              Verdict.NOT_MEASURED));
+    }
+    ScaleScenario.Result s = run.get();
+    String over = " over " + Format.duration(s.spec().idle()) + " with every agent stopped";
+    return List.of(
+        new Check(cpuTarget, Format.cpuPrecise(s.idleCpuPercent()) + over,
+            verdict(s.idleCpuPercent() < SCALE_IDLE_CPU_PERCENT)),
+        new Check(rssTarget, Format.mib(s.idleRssMib()) + " after that idle period",
+            verdict(s.idleRssMib() * Format.MIB < SCALE_IDLE_RSS_MB * 1e6)));
+  }
+
+  /** A session with {@link #HISTORY_ROWS} rows of history against an empty one. */
+  static Check history(BenchResults results) {
+    String target = "round trip with 1,000,000 rows of history < 2× an empty session's (p50 and p99)";
+    Optional<HistoryScenario.Result> run =
+        results.history().filter(h -> h.spec().rows() == HISTORY_ROWS);
+    if (run.isEmpty()) {
+      return new Check(
+          target, notRun(results.history().map(h -> Format.count(h.spec().rows()) + " rows")),
+          Verdict.NOT_MEASURED);
+    }
+    HistoryScenario.Result h = run.get();
+    return new Check(
+        target,
+        "p50 ×" + Format.two(h.p50Ratio()) + " (" + Format.ms(h.full().p50Ms()) + " against "
+            + Format.ms(h.empty().p50Ms()) + "), p99 ×" + Format.two(h.p99Ratio()) + " ("
+            + Format.ms(h.full().p99Ms()) + " against " + Format.ms(h.empty().p99Ms()) + ")",
+        verdict(h.p50Ratio() < HISTORY_RATIO && h.p99Ratio() < HISTORY_RATIO));
+  }
+
+  private static String notRun(Optional<String> size) {
+    return size.map(s -> "run with " + s + " only").orElse("not run");
   }
 
   private static Duration slowest(BenchResults results) {

@@ -30,6 +30,8 @@ class BenchSmokeTest {
           "### Echo agent (built in)",
           "### Command agent (the Python reference agent, `examples/agents/python/echo_agent.py`)",
           "## Ingest",
+          "## Many sessions at rest",
+          "## A session with a long history",
           "## Machine limits (reference points)",
           "## How to reproduce");
 
@@ -62,6 +64,16 @@ class BenchSmokeTest {
     assertTrue(results.idle().isPresent(), "the idle figures are missing");
     assertFalse(results.ingest().isEmpty(), "no ingest ran");
     assertTrue(results.limits().isPresent(), "the machine limits are missing");
+    ScaleScenario.Result scale = results.scale().orElseThrow(() -> new AssertionError("no scale run"));
+    assertEquals(options.scaleSessions(), scale.posted().acked(), "first messages stored");
+    assertEquals(options.wakeSamples(), scale.wake().count(), "cold wakes answered");
+    assertTrue(scale.rssAfterCreationMib() > 0 && scale.idleRssMib() > 0, "no RSS was read");
+    assertTrue(scale.openFiles() > 0 && scale.threads() > 0, "no threads or files were counted");
+    HistoryScenario.Result history =
+        results.history().orElseThrow(() -> new AssertionError("no history run"));
+    assertEquals(options.historyRows(), history.files().rows(), "history rows written");
+    assertEquals(options.historySamples(), history.empty().count(), "empty session's round trips");
+    assertEquals(options.historySamples(), history.full().count(), "full session's round trips");
 
     String markdown = Files.readString(report, UTF_8);
     List<String> lines = markdown.lines().toList();

@@ -79,4 +79,34 @@ class FiguresTest {
     assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("everything"));
     assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("--rates", "0"));
   }
+
+  @Test
+  void the_delivered_count_is_read_from_the_metrics_text() {
+    String metrics =
+        "# TYPE switchboard_delivery_attempts_total counter\n"
+            + "switchboard_delivery_attempts_total{outcome=\"delivered\"} 10000\n"
+            + "switchboard_delivery_attempts_total{outcome=\"failed\"} 3\n";
+    assertEquals(10_000, GatewayProbe.deliveredIn(metrics));
+    assertThrows(IllegalStateException.class, () -> GatewayProbe.deliveredIn("# nothing\n"));
+  }
+
+  @Test
+  void scale_and_history_options_are_parsed_and_run_alone() {
+    BenchOptions o =
+        BenchOptions.parse(
+            "scale", "history", "--scale-sessions", "500", "--scale-clients", "4", "--scale-idle",
+            "5s", "--wake-samples", "7", "--history-rows", "2000", "--history-samples", "9");
+    assertEquals(
+        java.util.EnumSet.of(BenchOptions.Scenario.SCALE, BenchOptions.Scenario.HISTORY),
+        o.scenarios());
+    assertEquals(500, o.scaleSessions());
+    assertEquals(4, o.scaleClients());
+    assertEquals(java.time.Duration.ofSeconds(5), o.scaleIdle());
+    assertEquals(7, o.wakeSamples());
+    assertEquals(2000, o.historyRows());
+    assertEquals(9, o.historySamples());
+    assertEquals(10_000, BenchOptions.parse().scaleSessions());
+    assertEquals(1_000_000, BenchOptions.parse().historyRows());
+  }
+
 }

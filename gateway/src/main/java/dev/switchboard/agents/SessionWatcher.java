@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,12 @@ public final class SessionWatcher implements AutoCloseable {
   private final Map<String, SerialState> states = new ConcurrentHashMap<>();
   private final ScheduledExecutorService poller;
   private final Thread eventThread;
+  // Watch, unwatch and close one at a time. Each is a request to the JDK's watch-service thread,
+  // woken by a byte the requester writes to a socket while holding the service's request lock.
+  // Hundreds at once (agents starting and stopping together) can fill that socket before the
+  // thread drains it; the writer then blocks holding the lock the thread needs to drain, and every
+  // later watch, unwatch and event hangs for good. One request at a time leaves one byte waiting.
+  private final ReentrantLock requests = new ReentrantLock();
 
   private static final class Watched {
     final Path dir;
@@ -71,6 +78,7 @@ public final class SessionWatcher implements AutoCloseable {
   }
 
   public void watch(String sessionId, Path dir) {
+    requests.lock();
     try {
       WatchKey key =
           dir.register(
@@ -83,13 +91,20 @@ public final class SessionWatcher implements AutoCloseable {
     } catch (IOException e) {
       LOG.warn("cannot watch {} ({}); relying on the fallback poll", dir, e.getMessage());
       watched.put(sessionId, new Watched(dir, null));
+    } finally {
+      requests.unlock();
     }
   }
 
   public void unwatch(String sessionId) {
     Watched w = watched.remove(sessionId);
     if (w != null && w.key != null) {
-      w.key.cancel();
+      requests.lock();
+      try {
+        w.key.cancel();
+      } finally {
+        requests.unlock();
+      }
       sessionsByKey.remove(w.key);
     }
   }
@@ -182,10 +197,13 @@ public final class SessionWatcher implements AutoCloseable {
   @Override
   public void close() {
     poller.shutdownNow();
+    requests.lock();
     try {
       watchService.close();
     } catch (IOException e) {
       LOG.debug("closing the watch service: {}", e.toString());
+    } finally {
+      requests.unlock();
     }
     eventThread.interrupt();
     try {

@@ -1,8 +1,12 @@
 package dev.switchboard.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The host's writes and reads of a session's inbound.db. */
@@ -110,31 +114,71 @@ public final class InboundRows {
         id);
   }
 
+  /** Sets the session's default chat and thread; writes nothing when they are unchanged. */
   public static void writeRouting(
       Connection c, String channelType, String platformId, String threadId) throws SQLException {
     Jdbc.update(
         c,
-        "INSERT OR REPLACE INTO session_routing (id, channel_type, platform_id, thread_id)"
-            + " VALUES (1, ?, ?, ?)",
+        "INSERT INTO session_routing (id, channel_type, platform_id, thread_id) VALUES (1, ?, ?, ?)"
+            + " ON CONFLICT(id) DO UPDATE SET channel_type = excluded.channel_type,"
+            + " platform_id = excluded.platform_id, thread_id = excluded.thread_id"
+            + " WHERE channel_type IS NOT excluded.channel_type"
+            + " OR platform_id IS NOT excluded.platform_id OR thread_id IS NOT excluded.thread_id",
         channelType,
         platformId,
         threadId);
   }
 
+  /**
+   * Makes the {@code destinations} table hold exactly {@code destinations} (by name, the last of a
+   * name winning), touching only the rows that differ. The list is rewritten on every agent start,
+   * and an agent group wired to every chat of a channel has as many destinations as the channel has
+   * chats: unchanged, it costs one read and no write.
+   */
   public static void writeDestinations(Connection c, List<Destination> destinations)
       throws SQLException {
-    Jdbc.update(c, "DELETE FROM destinations");
+    Map<String, Destination> wanted = new LinkedHashMap<>();
     for (Destination d : destinations) {
-      Jdbc.update(
-          c,
-          "INSERT OR REPLACE INTO destinations (name, display_name, type, channel_type,"
-              + " platform_id, agent_group_id) VALUES (?, ?, ?, ?, ?, ?)",
-          d.name(),
-          d.displayName(),
-          d.type(),
-          d.channelType(),
-          d.platformId(),
-          d.agentGroupId());
+      wanted.put(d.name(), d);
+    }
+    Map<String, Destination> current = new HashMap<>();
+    for (Destination d :
+        Jdbc.query(
+            c,
+            "SELECT name, display_name, type, channel_type, platform_id, agent_group_id"
+                + " FROM destinations",
+            r ->
+                new Destination(
+                    r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                    r.getString(5), r.getString(6)))) {
+      current.put(d.name(), d);
+    }
+    try (PreparedStatement delete = c.prepareStatement("DELETE FROM destinations WHERE name = ?")) {
+      for (String name : current.keySet()) {
+        if (!wanted.containsKey(name)) {
+          delete.setString(1, name);
+          delete.addBatch();
+        }
+      }
+      delete.executeBatch();
+    }
+    try (PreparedStatement upsert =
+        c.prepareStatement(
+            "INSERT OR REPLACE INTO destinations (name, display_name, type, channel_type,"
+                + " platform_id, agent_group_id) VALUES (?, ?, ?, ?, ?, ?)")) {
+      for (Destination d : wanted.values()) {
+        if (d.equals(current.get(d.name()))) {
+          continue;
+        }
+        upsert.setString(1, d.name());
+        upsert.setString(2, d.displayName());
+        upsert.setString(3, d.type());
+        upsert.setString(4, d.channelType());
+        upsert.setString(5, d.platformId());
+        upsert.setString(6, d.agentGroupId());
+        upsert.addBatch();
+      }
+      upsert.executeBatch();
     }
   }
 

@@ -2,10 +2,12 @@ package dev.switchboard.agents;
 
 import static dev.switchboard.delivery.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +25,9 @@ class SessionWatcherTest {
 
   @AfterEach
   void tearDown() {
-    watcher.close();
+    if (watcher != null) {
+      watcher.close();
+    }
   }
 
   @Test
@@ -69,6 +73,48 @@ class SessionWatcherTest {
     await(WAIT, () -> finished.get() == 3, "and again for a later change");
     assertEquals(3, runs.get());
     assertEquals(1, mostAtOnce.get(), "never twice at once for one session");
+  }
+
+
+  /**
+   * Each watch and unwatch is a request to the JDK's watch service thread, which is woken through a
+   * socket; hundreds of them at once (agents starting and stopping together) once filled that
+   * socket while a requester held the service's request lock, and every later watch, unwatch and
+   * event hung for good.
+   */
+  @Test
+  void hundreds_of_sessions_watched_and_unwatched_at_once_all_complete() throws Exception {
+    watcher = new SessionWatcher(id -> {}, Duration.ofSeconds(1));
+    int sessions = 1_000;
+    List<Path> dirs = new ArrayList<>();
+    for (int i = 0; i < sessions; i++) {
+      dirs.add(Files.createDirectory(dir.resolve("s" + i)));
+    }
+    CountDownLatch done = new CountDownLatch(sessions);
+    CountDownLatch go = new CountDownLatch(1);
+    for (int i = 0; i < sessions; i++) {
+      String id = "s" + i;
+      Path folder = dirs.get(i);
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                awaitQuietly(go);
+                for (int round = 0; round < 3; round++) {
+                  watcher.watch(id, folder);
+                  watcher.unwatch(id);
+                }
+                done.countDown();
+              });
+    }
+
+    go.countDown();
+
+    boolean finished = done.await(60, TimeUnit.SECONDS);
+    if (!finished) {
+      watcher = null; // Closing a hung watch service would hang too.
+    }
+    assertTrue(
+        finished, done.getCount() + " of " + sessions + " sessions still waiting to watch or unwatch");
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
