@@ -275,7 +275,10 @@ public final class Supervisor implements AutoCloseable {
             return null;
           });
       LOG.info("started agent for session {} ({})", sessionId, launch.provider());
-      agent.onExit().whenComplete((ignored, error) -> onExit(slot));
+      // On a thread of its own: completing the exit runs callbacks on the agent's thread, which
+      // a stop that runs out of grace interrupts, and that must not cut the clean-up short.
+      agent.onExit().whenComplete(
+          (ignored, error) -> Thread.ofVirtual().name("exit-" + sessionId).start(() -> onExit(slot)));
       boolean stop;
       lock.lock();
       try {
