@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 final class GatewayProcess implements AutoCloseable {
   /** The launcher's default JVM options (see {@code java_opts} in {@code ./switchboard}). */
   static final String DEFAULT_JAVA_OPTIONS =
-      "-XX:+UseSerialGC -Xms16m -Xmx512m -Xss512k";
+      "-XX:+UseG1GC -XX:G1PeriodicGCInterval=30000 -Xms16m -Xmx512m -Xss512k";
   /** Added by the launcher after the options, whatever they are. */
   static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
