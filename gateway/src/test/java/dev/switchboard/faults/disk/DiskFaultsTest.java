@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.switchboard.Await;
 import dev.switchboard.GatewayProcess;
 import dev.switchboard.faults.FaultReport;
 import dev.switchboard.faults.StoreSnapshot;
@@ -122,7 +123,7 @@ class DiskFaultsTest {
       refused.add(id);
       // Spread over a few seconds, so that the work in flight (agents writing replies, deliveries)
       // runs into the fault too.
-      pause(FAULT_PACE);
+      Await.pause(FAULT_PACE);
     }
     assertTrue(
         StoreSnapshot.inboundIds(gateway.dataDir()).stream().noneMatch(id -> id.startsWith("during-")),
@@ -183,18 +184,10 @@ class DiskFaultsTest {
       }
       assertEquals(503, posted.status(), "a retry of " + id + ": " + posted);
       assertTrue(System.nanoTime() < deadline, id + " still refused 60 s after the fault ended\n" + gateway.logTail(40));
-      pause(Duration.ofMillis(200));
+      Await.pause(Duration.ofMillis(200));
     }
   }
 
-  private static void pause(Duration pause) {
-    try {
-      Thread.sleep(pause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
 
   private static void deleteFillers(Path filler) throws IOException {
     try (var files = Files.list(filler.getParent())) {

@@ -3,6 +3,7 @@ package dev.switchboard.faults.hostile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.Await;
 import dev.switchboard.GatewayProcess;
 import dev.switchboard.faults.FaultReport;
 import dev.switchboard.faults.JvmProbe;
@@ -148,7 +149,7 @@ class HostileInputTest {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("no " + call + " within 60 s; calls: " + apis.calls() + "\n" + gateway.logTail(80));
       }
-      pause(Duration.ofMillis(50));
+      Await.pause(Duration.ofMillis(50));
     }
   }
 
@@ -202,7 +203,7 @@ class HostileInputTest {
     int threadsAfter = JvmProbe.threads(pid);
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (threadsAfter > threadsBefore + THREAD_MARGIN && System.nanoTime() < deadline) {
-      pause(Duration.ofMillis(500));
+      Await.pause(Duration.ofMillis(500));
       threadsAfter = JvmProbe.threads(pid);
     }
     long heapAfter = JvmProbe.liveHeapKib(pid);
@@ -284,12 +285,4 @@ class HostileInputTest {
     return HexFormat.of().formatHex(bytes);
   }
 
-  private static void pause(Duration pause) {
-    try {
-      Thread.sleep(pause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
 }
