@@ -76,6 +76,8 @@ public final class Supervisor implements AutoCloseable {
   // Sessions whose files a look is reading now, and the looks in flight (awaited by close).
   private final java.util.Set<String> looking = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.Phaser lookers = new java.util.concurrent.Phaser(1);
+  // Clean-ups after agents that exited, in flight (awaited by close, which closes the store next).
+  private final java.util.concurrent.Phaser exits = new java.util.concurrent.Phaser(1);
   private final Map<String, Slot> running = new HashMap<>();
   private final LinkedHashSet<String> queue = new LinkedHashSet<>();
   private final Map<String, Integer> crashes = new HashMap<>();
@@ -277,8 +279,16 @@ public final class Supervisor implements AutoCloseable {
       LOG.info("started agent for session {} ({})", sessionId, launch.provider());
       // On a thread of its own: completing the exit runs callbacks on the agent's thread, which
       // a stop that runs out of grace interrupts, and that must not cut the clean-up short.
-      agent.onExit().whenComplete(
-          (ignored, error) -> Thread.ofVirtual().name("exit-" + sessionId).start(() -> onExit(slot)));
+      agent.onExit().whenComplete((ignored, error) -> {
+        exits.register();
+        Thread.ofVirtual().name("exit-" + sessionId).start(() -> {
+          try {
+            onExit(slot);
+          } finally {
+            exits.arriveAndDeregister();
+          }
+        });
+      });
       boolean stop;
       lock.lock();
       try {
@@ -807,6 +817,13 @@ public final class Supervisor implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    try {
+      exits.awaitAdvanceInterruptibly(exits.arrive(), 10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.TimeoutException e) {
+      LOG.warn("clean-ups after stopped agents still running at shutdown; the next start reconciles them");
     }
     watcher.close();
   }
