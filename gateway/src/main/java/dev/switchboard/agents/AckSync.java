@@ -8,6 +8,7 @@ import dev.switchboard.store.OutboundRows;
 import dev.switchboard.store.ScheduledTasks;
 import dev.switchboard.store.SessionFiles;
 import dev.switchboard.store.SessionWork;
+import dev.switchboard.store.SqlWork;
 import dev.switchboard.store.Times;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,22 +78,33 @@ final class AckSync {
         nextWake = nextWake == null || at.isBefore(nextWake) ? at : nextWake;
       }
     }
-    if (!finished.isEmpty()) {
-      files.writeInbound(
-          dir,
-          c -> {
-            for (InboundRows.Pending row : finished) {
-              InboundRows.setStatus(c, row.id(), acks.get(row.id()));
-            }
-            return null;
-          });
-    }
-    finishOneOffTasks(sessionId, finished, acks);
     List<Recurrences.Finished> recurring =
         finished.stream()
             .filter(row -> row.recurrence() != null)
             .map(row -> new Recurrences.Finished(row.id(), row.processAfter(), row.timestamp(), row.recurrence()))
             .toList();
+    if (!finished.isEmpty()) {
+      SqlWork<Void> statuses =
+          c -> {
+            for (InboundRows.Pending row : finished) {
+              InboundRows.setStatus(c, row.id(), acks.get(row.id()));
+            }
+            return null;
+          };
+      if (recurring.isEmpty()) {
+        // The copy is derived from the acks, which stay the truth: agents skip rows they have
+        // acked whatever the status says, and a copy lost in a crash is made again by the first
+        // sync after the start. So it rides the file's next write (a routed message, usually)
+        // instead of paying a synced commit of its own; the delivered-projection timer writes it
+        // within a second when no such write comes.
+        files.deferInbound(dir, "the statuses of " + finished.size() + " finished message(s)", statuses, () -> {});
+      } else {
+        // A finished recurring row gets its next occurrence below, once: its status must be
+        // written before the next sync, which would otherwise find it finished again.
+        files.writeInbound(dir, statuses);
+      }
+    }
+    finishOneOffTasks(sessionId, finished, acks);
     if (!recurring.isEmpty()) {
       Optional<Instant> next = recurrences.next(sessionId, dir, recurring);
       if (next.isPresent() && (nextWake == null || next.get().isBefore(nextWake))) {

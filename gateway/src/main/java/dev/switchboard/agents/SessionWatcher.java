@@ -38,6 +38,9 @@ public final class SessionWatcher implements AutoCloseable {
   private final Map<String, SerialState> states = new ConcurrentHashMap<>();
   private final ScheduledExecutorService poller;
   private final Thread eventThread;
+  /** Runs the change handler; threads are kept between changes (one per change cost more than it). */
+  private final java.util.concurrent.ExecutorService syncThreads =
+      java.util.concurrent.Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("session-sync-", 0).factory());
   // Watch, unwatch and close one at a time. Each is a request to the JDK's watch-service thread,
   // woken by a byte the requester writes to a socket while holding the service's request lock.
   // Hundreds at once (agents starting and stopping together) can fill that socket before the
@@ -80,12 +83,9 @@ public final class SessionWatcher implements AutoCloseable {
   public void watch(String sessionId, Path dir) {
     requests.lock();
     try {
-      WatchKey key =
-          dir.register(
-              watchService,
-              StandardWatchEventKinds.ENTRY_MODIFY,
-              StandardWatchEventKinds.ENTRY_DELETE,
-              StandardWatchEventKinds.ENTRY_CREATE);
+      // Deletions only (see events()): every page an agent or the host writes would otherwise be
+      // an event of its own, each a hand-off between two threads.
+      WatchKey key = dir.register(watchService, StandardWatchEventKinds.ENTRY_DELETE);
       sessionsByKey.put(key, sessionId);
       watched.put(sessionId, new Watched(dir, key));
     } catch (IOException e) {
@@ -122,7 +122,13 @@ public final class SessionWatcher implements AutoCloseable {
     // A platform thread: reading a file an agent keeps locked waits out SQLite's busy timeout in
     // native code, which pins a virtual thread's carrier; with a couple of hung agents every
     // virtual thread of the gateway (HTTP handlers included) would stall for seconds.
-    Thread.ofPlatform().daemon().name("sync-" + sessionId).start(() -> runSerially(sessionId, state));
+    try {
+      syncThreads.execute(() -> runSerially(sessionId, state));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      synchronized (state) {
+        state.running = false;
+      }
+    }
   }
 
   private void runSerially(String sessionId, SerialState state) {
@@ -197,6 +203,7 @@ public final class SessionWatcher implements AutoCloseable {
   @Override
   public void close() {
     poller.shutdownNow();
+    syncThreads.shutdown();
     requests.lock();
     try {
       watchService.close();

@@ -76,6 +76,12 @@ public final class Supervisor implements AutoCloseable {
   // Sessions whose files a look is reading now, and the looks in flight (awaited by close).
   private final java.util.Set<String> looking = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.Phaser lookers = new java.util.concurrent.Phaser(1);
+  /**
+   * Platform threads for the looks, kept for a while between them: a busy gateway looks at its
+   * sessions several times a second, and a thread started per look costs more than the look.
+   */
+  private final java.util.concurrent.ExecutorService lookThreads =
+      java.util.concurrent.Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("look-", 0).factory());
   // Clean-ups after agents that exited, in flight (awaited by close, which closes the store next).
   private final java.util.concurrent.Phaser exits = new java.util.concurrent.Phaser(1);
   private final Map<String, Slot> running = new HashMap<>();
@@ -604,7 +610,7 @@ public final class Supervisor implements AutoCloseable {
     try {
       // A platform thread: SQLite waits out a lock inside native code, which would pin a virtual
       // thread's carrier, and a few such waits would stall every virtual thread (HTTP included).
-      Thread.ofPlatform().daemon().name("look-" + sessionId).start(() -> {
+      lookThreads.execute(() -> {
         try {
           look.run();
         } catch (RuntimeException e) {
@@ -825,6 +831,7 @@ public final class Supervisor implements AutoCloseable {
     } catch (java.util.concurrent.TimeoutException e) {
       LOG.warn("clean-ups after stopped agents still running at shutdown; the next start reconciles them");
     }
+    lookThreads.shutdown();
     watcher.close();
   }
 }

@@ -21,13 +21,19 @@ import org.slf4j.LoggerFactory;
  * the central database first (a WAL commit, cheap), which is what keeps it from being sent again.
  * Its copy into the session's inbound.db is queued as bookkeeping that rides along with the next
  * write of that file (the next routed message, the next ack sync), so that it costs no synced commit
- * of its own; what nothing carried within {@link #DELAY} is written then. Copies are marked in the
+ * of its own; what nothing carried within {@link #HOLD} is written then. Copies are marked in the
  * central row in batches, and a copy a stop or crash left unmarked is made again at the next start
  * ({@link #recover}; it is idempotent). Lookups of a platform message id read the central row, so
  * an edit right after its message does not wait for the copy.
  */
 final class DeliveredProjection implements AutoCloseable {
-  static final Duration DELAY = Duration.ofSeconds(1);
+  static final Duration DELAY = Duration.ofMillis(500);
+  /**
+   * How long queued bookkeeping may wait for a write of its file to carry it before the timer
+   * writes it alone: long enough that a chat with a message every couple of seconds pays no synced
+   * commit for it.
+   */
+  static final Duration HOLD = Duration.ofSeconds(2);
   private static final Logger LOG = LoggerFactory.getLogger(DeliveredProjection.class);
 
   private record Copied(String sessionId, String messageOutId) {}
@@ -46,7 +52,7 @@ final class DeliveredProjection implements AutoCloseable {
 
   /** Starts the timer that writes what nothing else carried and marks copies centrally. */
   void start() {
-    timer.scheduleWithFixedDelay(this::flushQuietly, DELAY.toMillis(), DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(() -> flushQuietly(HOLD), DELAY.toMillis(), DELAY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Queues the copy of one recorded outcome. */
@@ -80,7 +86,12 @@ final class DeliveredProjection implements AutoCloseable {
 
   /** Writes queued copies now and marks every copy made so far. */
   void flush() {
-    files.flushDeferred();
+    flush(Duration.ZERO);
+  }
+
+  /** Writes what has waited {@code age} for another write, and marks every copy made so far. */
+  private void flush(Duration age) {
+    files.flushDeferred(age);
     List<Copied> marked = new ArrayList<>();
     for (Copied c = copied.poll(); c != null; c = copied.poll()) {
       marked.add(c);
@@ -97,8 +108,12 @@ final class DeliveredProjection implements AutoCloseable {
   }
 
   private void flushQuietly() {
+    flushQuietly(Duration.ZERO);
+  }
+
+  private void flushQuietly(Duration age) {
     try {
-      flush();
+      flush(age);
     } catch (RuntimeException e) {
       LOG.warn("copying delivery outcomes: {}", e.toString());
     }

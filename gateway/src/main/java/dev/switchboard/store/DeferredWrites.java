@@ -3,7 +3,9 @@ package dev.switchboard.store;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,20 +28,23 @@ final class DeferredWrites {
   /** A piece of bookkeeping and what to do once it is committed. */
   record Piece(String what, SqlWork<?> work, Runnable committed) {}
 
-  private final ConcurrentHashMap<Path, List<Piece>> pending = new ConcurrentHashMap<>();
+  /** The pieces waiting for one file, and when the oldest of them was queued. */
+  private record Batch(long sinceNanos, List<Piece> pieces) {}
+
+  private final ConcurrentHashMap<Path, Batch> pending = new ConcurrentHashMap<>();
 
   void add(Path dir, Piece piece) {
-    pending.compute(dir, (key, pieces) -> {
-      List<Piece> list = pieces == null ? new ArrayList<>() : pieces;
-      list.add(piece);
-      return list;
+    pending.compute(dir, (key, batch) -> {
+      Batch b = batch == null ? new Batch(System.nanoTime(), new ArrayList<>()) : batch;
+      b.pieces().add(piece);
+      return b;
     });
   }
 
   /** Takes the pieces waiting for {@code dir}; called with the file's write lock held. */
   List<Piece> take(Path dir) {
-    List<Piece> pieces = pending.remove(dir);
-    return pieces == null ? List.of() : pieces;
+    Batch batch = pending.remove(dir);
+    return batch == null ? List.of() : batch.pieces();
   }
 
   /** Puts back pieces whose transaction did not commit, before any added since. */
@@ -47,14 +52,23 @@ final class DeferredWrites {
     if (pieces.isEmpty()) {
       return;
     }
-    pending.merge(dir, new ArrayList<>(pieces), (newer, older) -> {
-      older.addAll(newer);
+    // Counted as queued now: a file that could not be written is not retried at once.
+    pending.merge(dir, new Batch(System.nanoTime(), new ArrayList<>(pieces)), (newer, older) -> {
+      older.pieces().addAll(newer.pieces());
       return older;
     });
   }
 
-  Set<Path> dirs() {
-    return Set.copyOf(pending.keySet());
+  /** The files with pieces queued for at least {@code age}. */
+  Set<Path> dirsWaiting(Duration age) {
+    long now = System.nanoTime();
+    Set<Path> dirs = new HashSet<>();
+    pending.forEach((dir, batch) -> {
+      if (now - batch.sinceNanos() >= age.toNanos()) {
+        dirs.add(dir);
+      }
+    });
+    return dirs;
   }
 
   /** Runs each piece in its own savepoint; returns those that ran. */

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -160,7 +161,12 @@ public final class SessionFiles implements AutoCloseable {
 
   /** Writes the bookkeeping no other write has carried yet. */
   public void flushDeferred() {
-    for (Path dir : deferred.dirs()) {
+    flushDeferred(Duration.ZERO);
+  }
+
+  /** Writes the bookkeeping that has waited at least {@code age} for another write to carry it. */
+  public void flushDeferred(Duration age) {
+    for (Path dir : deferred.dirsWaiting(age)) {
       try {
         writeInbound(dir, c -> null);
       } catch (StoreException e) {
