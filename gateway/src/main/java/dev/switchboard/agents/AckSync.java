@@ -44,7 +44,16 @@ final class AckSync {
     }
   }
 
+  /** Syncs, leaving plain status copies to ride the file's next write (see below). */
   Left sync(String sessionId, Path dir) {
+    return sync(sessionId, dir, false);
+  }
+
+  /**
+   * @param now write the status copies at once, as when an agent has stopped and its session's
+   *     rows should be settled on disk
+   */
+  Left sync(String sessionId, Path dir, boolean now) {
     // Read the flag's generation first: a message routed after this point bumps it, and then the
     // flag is not cleared below even if this sync read inbound.db before that message landed.
     long generation =
@@ -63,7 +72,7 @@ final class AckSync {
     List<InboundRows.Pending> finished = new ArrayList<>();
     int due = 0;
     int processing = 0;
-    Instant now = clock.instant();
+    Instant at = clock.instant();
     Instant nextWake = null;
     for (InboundRows.Pending row : pending) {
       String ack = acks.get(row.id());
@@ -71,11 +80,11 @@ final class AckSync {
         finished.add(row);
       } else if ("processing".equals(ack)) {
         processing++;
-      } else if (row.processAfter() == null || !Times.parse(row.processAfter()).isAfter(now)) {
+      } else if (row.processAfter() == null || !Times.parse(row.processAfter()).isAfter(at)) {
         due++;
       } else {
-        Instant at = Times.parse(row.processAfter());
-        nextWake = nextWake == null || at.isBefore(nextWake) ? at : nextWake;
+        Instant after = Times.parse(row.processAfter());
+        nextWake = nextWake == null || after.isBefore(nextWake) ? after : nextWake;
       }
     }
     List<Recurrences.Finished> recurring =
@@ -91,20 +100,22 @@ final class AckSync {
             }
             return null;
           };
-      if (recurring.isEmpty()) {
+      Set<String> tasks = openTaskRows(sessionId, finished);
+      if (!now && recurring.isEmpty() && tasks.isEmpty()) {
         // The copy is derived from the acks, which stay the truth: agents skip rows they have
         // acked whatever the status says, and a copy lost in a crash is made again by the first
         // sync after the start. So it rides the file's next write (a routed message, usually)
-        // instead of paying a synced commit of its own; the delivered-projection timer writes it
-        // within a second when no such write comes.
+        // instead of paying a synced commit of its own; the supervisor's tick writes it alone once
+        // it has waited SessionFiles.DEFERRED_HOLD for one.
         files.deferInbound(dir, "the statuses of " + finished.size() + " finished message(s)", statuses, () -> {});
       } else {
         // A finished recurring row gets its next occurrence below, once: its status must be
-        // written before the next sync, which would otherwise find it finished again.
+        // written before the next sync, which would otherwise find it finished again. A task's
+        // row is what the task list shows, so it is settled with the task.
         files.writeInbound(dir, statuses);
+        finishOneOffTasks(sessionId, finished, acks, tasks);
       }
     }
-    finishOneOffTasks(sessionId, finished, acks);
     if (!recurring.isEmpty()) {
       Optional<Instant> next = recurrences.next(sessionId, dir, recurring);
       if (next.isPresent() && (nextWake == null || next.get().isBefore(nextWake))) {
@@ -121,17 +132,29 @@ final class AckSync {
     return new Left(due, processing, finished.size(), nextWake);
   }
 
+  /** The finished rows that are rows of this session's scheduled tasks still open. */
+  private Set<String> openTaskRows(String sessionId, List<InboundRows.Pending> finished) {
+    Set<String> open = central.read(c -> ScheduledTasks.openRows(c, sessionId));
+    if (open.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> rows = new java.util.HashSet<>();
+    for (InboundRows.Pending row : finished) {
+      if (open.contains(row.id())) {
+        rows.add(row.id());
+      }
+    }
+    return rows;
+  }
+
   /**
    * A finished task row that does not recur ends its series in {@code scheduled_tasks} (recurring
    * ones move on to their next occurrence instead).
    */
-  private void finishOneOffTasks(String sessionId, List<InboundRows.Pending> finished, Map<String, String> acks) {
-    List<InboundRows.Pending> once = finished.stream().filter(row -> row.recurrence() == null).toList();
-    if (once.isEmpty()) {
-      return;
-    }
-    Set<String> open = central.read(c -> ScheduledTasks.openRows(c, sessionId));
-    List<InboundRows.Pending> tasks = once.stream().filter(row -> open.contains(row.id())).toList();
+  private void finishOneOffTasks(
+      String sessionId, List<InboundRows.Pending> finished, Map<String, String> acks, Set<String> open) {
+    List<InboundRows.Pending> tasks =
+        finished.stream().filter(row -> row.recurrence() == null && open.contains(row.id())).toList();
     if (tasks.isEmpty()) {
       return;
     }

@@ -28,12 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DeliveredProjection implements AutoCloseable {
   static final Duration DELAY = Duration.ofMillis(500);
-  /**
-   * How long queued bookkeeping may wait for a write of its file to carry it before the timer
-   * writes it alone: long enough that a chat with a message every couple of seconds pays no synced
-   * commit for it.
-   */
-  static final Duration HOLD = Duration.ofSeconds(2);
+  static final Duration HOLD = SessionFiles.DEFERRED_HOLD;
   private static final Logger LOG = LoggerFactory.getLogger(DeliveredProjection.class);
 
   private record Copied(String sessionId, String messageOutId) {}

@@ -14,6 +14,7 @@ import dev.switchboard.store.Deliveries;
 import dev.switchboard.store.Delivery;
 import dev.switchboard.store.InboundRow;
 import dev.switchboard.store.InboundRows;
+import dev.switchboard.store.OffCarrier;
 import dev.switchboard.store.OutboundRows;
 import dev.switchboard.store.Questions;
 import dev.switchboard.store.Session;
@@ -30,6 +31,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -39,10 +42,12 @@ import org.slf4j.LoggerFactory;
  * One attempt to send one outbound row, and what follows from its outcome. The channel only
  * classifies a failure; the policy (retry, wait, give up and tell the agent) is decided here.
  *
- * <p>Order of writes: the outcome goes to the session's {@code delivered} table first, then to
- * {@code deliveries}. A crash between the two is found on the next attempt ({@code delivered}
- * already has the row), so a row is never sent again once it was recorded; only a send whose outcome
- * was not yet recorded at all can repeat, and channels pass the row id as an idempotency key.
+ * <p>Order of writes: a delivery is recorded in {@code deliveries} first and copied into the
+ * session's {@code delivered} table later ({@link DeliveredProjection}); a failure goes to the
+ * session's table first (with the row that tells the agent), then to {@code deliveries}. A crash
+ * between those two is found at the row's first attempt after the start ({@code delivered} already
+ * has it), so a row is never sent again once it was recorded; only a send whose outcome was not yet
+ * recorded at all can repeat, and channels pass the row id as an idempotency key.
  */
 final class DeliveryAttempt {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryAttempt.class);
@@ -59,6 +64,14 @@ final class DeliveryAttempt {
   private final TaskRequests tasks;
   private final AgentMessages agents;
   private final DeliveredProjection projection;
+  /**
+   * Rows whose outcome may be in the session's {@code delivered} table only: those pending when
+   * this run began (an earlier run may have stopped between the two writes), and any whose central
+   * write failed after the session's. Loaded at the first attempt; only these pay a read of the
+   * session file before they are sent.
+   */
+  private final Set<String> unsettled = ConcurrentHashMap.newKeySet();
+  private volatile boolean unsettledLoaded;
 
   DeliveryAttempt(
       CentralDb central,
@@ -90,29 +103,41 @@ final class DeliveryAttempt {
    */
   void run(Delivery d) {
     try {
-      attempt(d);
+      // Everything up to the send reads the store several times: on a platform thread, in one
+      // hand-off. The send itself (network I/O) runs where the attempt was asked for.
+      Runnable send = OffCarrier.call(() -> attempt(d));
+      if (send != null) {
+        send.run();
+      }
     } catch (RuntimeException e) {
       LOG.error("delivery {} of session {}: {}", d.messageOutId(), d.sessionId(), e.toString());
       retry(d, "the attempt failed: " + e.getMessage());
     }
   }
 
-  private void attempt(Delivery listed) {
+  /** Decides what to do with a due row; returns the send, if it is to be sent now. */
+  private Runnable attempt(Delivery listed) {
     Optional<Delivery> current =
         central.read(c -> Deliveries.currentIfDue(c, listed.sessionId(), listed.messageOutId(), now()));
     if (current.isEmpty()) {
-      return; // Finished or moved since the scheduler read its list.
+      return null; // Finished or moved since the scheduler read its list.
     }
     Delivery d = current.get();
     Optional<Session> found = central.read(c -> Sessions.byId(c, d.sessionId()));
     if (found.isEmpty()) {
       finish(d, null, "failed", "the session no longer exists", null);
-      return;
+      return null;
     }
     Session session = found.get();
     Path dir = files.dir(session.agentGroupId(), d.sessionId());
-    if (d.recurrence() == null && copiedRecordedOutcome(d, dir)) {
-      return;
+    if (d.recurrence() == null && unsettled().contains(key(d))) {
+      // Removed only once the session file could be read: an attempt that throws here is retried
+      // with the same check.
+      boolean recorded = copiedRecordedOutcome(d, dir);
+      unsettled.remove(key(d));
+      if (recorded) {
+        return null;
+      }
     }
     if (d.seq() % 2 == 0) {
       // Even seqs are the host's (session contract): an even outbound seq can equal an inbound
@@ -120,52 +145,55 @@ final class DeliveryAttempt {
       // agent is told why, rather than sent with a warning only the operator sees.
       fail(d, dir, "seq " + d.seq() + " is an even seq, which the session contract reserves for the"
           + " host; agents write odd seqs (the next odd number above the largest of both tables)");
-      return;
+      return null;
     }
     if ("system".equals(d.kind())) {
       switch (tasks.apply(d.sessionId(), dir, d.content())) {
         case TaskRequests.Result.Applied applied -> finish(d, dir, "delivered", null, null);
         case TaskRequests.Result.Refused refused -> fail(d, dir, refused.reason());
       }
-      return;
+      return null;
     }
     if (d.channelType() == null || d.platformId() == null) {
       fail(d, dir, "the message names no chat and the session has no default chat");
-      return;
+      return null;
     }
     if ("agent".equals(d.channelType())) {
       toAgent(d, session, dir);
-      return;
+      return null;
     }
     if (!channels.configured(d.channelType())) {
       fail(d, dir, "no channel '" + d.channelType() + "' is configured");
-      return;
+      return null;
     }
     if (!central.read(c -> Permissions.mayMessageChat(c, session, d.channelType(), d.platformId()))) {
       fail(d, dir, "this agent group may not send to " + d.channelType() + " chat " + d.platformId()
           + "; wire it to that chat, or allow it with ./switchboard destinations add");
-      return;
+      return null;
     }
     Optional<Channel> channel = channels.running(d.channelType());
     if (channel.isEmpty()) {
       retry(d, "channel " + d.channelType() + " is not running");
-      return;
+      return null;
     }
     Path outbox = dir.resolve("outbox").resolve(d.messageOutId());
     OutboundContents.Parsed parsed =
         OutboundContents.parse(d.content(), ref -> platformMessageId(dir, ref, d), outbox);
     if (parsed instanceof OutboundContents.Invalid invalid) {
       fail(d, dir, invalid.reason());
-      return;
+      return null;
     }
     OutboundContent content = ((OutboundContents.Valid) parsed).content();
     Optional<String> tooLarge = tooLargeFile(content);
     if (tooLarge.isPresent()) {
       fail(d, dir, tooLarge.get());
-      return;
+      return null;
     }
     switch (Rendering.fit(content, channel.get().capabilities(), d.channelType())) {
-      case Rendering.Unsupported unsupported -> fail(d, dir, unsupported.reason());
+      case Rendering.Unsupported unsupported -> {
+        fail(d, dir, unsupported.reason());
+        return null;
+      }
       case Rendering.Send send -> {
         Instant now = clock.instant();
         RateLimit limit = policy.rateLimits().getOrDefault(d.channelType(), channel.get().rateLimit());
@@ -175,11 +203,28 @@ final class DeliveryAttempt {
             Deliveries.postpone(c, d.sessionId(), d.messageOutId(), Times.format(now.plus(wait)));
             return null;
           });
-          return;
+          return null;
         }
-        send(d, dir, channel.get(), send, content);
+        Channel to = channel.get();
+        return () -> send(d, dir, to, send, content);
       }
     }
+  }
+
+  private Set<String> unsettled() {
+    if (!unsettledLoaded) {
+      synchronized (unsettled) {
+        if (!unsettledLoaded) {
+          unsettled.addAll(central.read(Deliveries::pendingKeys));
+          unsettledLoaded = true;
+        }
+      }
+    }
+    return unsettled;
+  }
+
+  private static String key(Delivery d) {
+    return d.sessionId() + "|" + d.messageOutId();
   }
 
   /** When the session already records an outcome (a crash came between the two writes). */
@@ -255,6 +300,7 @@ final class DeliveryAttempt {
     DeliveryResult result;
     try {
       result = channel.deliver(message);
+
     } catch (RuntimeException e) {
       result = new DeliveryResult.Transient("the channel failed: " + e);
     }
@@ -406,15 +452,23 @@ final class DeliveryAttempt {
           });
       removeOutbox(dir.resolve("outbox").resolve(d.messageOutId()));
     }
-    central.write(
-        c -> {
-          if ("delivered".equals(status)) {
-            Deliveries.markDelivered(c, d.sessionId(), d.messageOutId(), platformMessageId, now, true);
-          } else {
-            Deliveries.markFailed(c, d.sessionId(), d.messageOutId(), error, now);
-          }
-          return null;
-        });
+    try {
+      central.write(
+          c -> {
+            if ("delivered".equals(status)) {
+              Deliveries.markDelivered(c, d.sessionId(), d.messageOutId(), platformMessageId, now, true);
+            } else {
+              Deliveries.markFailed(c, d.sessionId(), d.messageOutId(), error, now);
+            }
+            return null;
+          });
+    } catch (RuntimeException e) {
+      if (dir != null) {
+        // Recorded in the session only: the next attempt finds it there instead of sending.
+        unsettled.add(key(d));
+      }
+      throw e;
+    }
   }
 
   /**

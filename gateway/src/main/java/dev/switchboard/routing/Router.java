@@ -12,6 +12,7 @@ import dev.switchboard.store.InboundRow;
 import dev.switchboard.store.InboundRows;
 import dev.switchboard.store.MessagingGroup;
 import dev.switchboard.store.MessagingGroups;
+import dev.switchboard.store.OffCarrier;
 import dev.switchboard.store.Session;
 import dev.switchboard.store.SessionFiles;
 import dev.switchboard.store.SessionWork;
@@ -101,6 +102,12 @@ public final class Router {
   private record Plan(List<Target> targets, String dropReason) {}
 
   public InboundOutcome route(String channelType, InboundEvent event) {
+    // Routing reads and writes the store several times; on a platform thread it does so without a
+    // hand-off for each (channels submit from virtual threads, HTTP handlers among them).
+    return OffCarrier.call(() -> routeHere(channelType, event));
+  }
+
+  private InboundOutcome routeHere(String channelType, InboundEvent event) {
     String messageId = event.messageId() != null ? event.messageId() : Ids.newId("msg");
     String now = Times.format(clock.instant());
     try {

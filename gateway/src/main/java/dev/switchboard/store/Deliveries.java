@@ -156,6 +156,14 @@ public final class Deliveries {
         r -> new String[] {r.getString(1), r.getString(2)});
   }
 
+  /** The keys ({@code session|message_out_id}) of every row still pending. */
+  public static List<String> pendingKeys(Connection c) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT session_id || '|' || message_out_id FROM deliveries WHERE status = 'pending'",
+        r -> r.getString(1));
+  }
+
   /** The platform message id a delivered outbound row got, from this table. */
   public static Optional<String> platformMessageId(
       Connection c, String sessionId, String messageOutId) throws SQLException {

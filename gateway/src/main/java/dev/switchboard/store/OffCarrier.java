@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * <p>Work asked for on a platform thread (including work nested in work already handed over) runs
  * where it is. Past {@link #MAX_THREADS} concurrent units the caller runs its own work, as before.
  */
-final class OffCarrier {
+public final class OffCarrier {
   static final int MAX_THREADS = 64;
   private static final ThreadPoolExecutor POOL =
       new ThreadPoolExecutor(
@@ -33,7 +33,12 @@ final class OffCarrier {
 
   private OffCarrier() {}
 
-  static <T> T call(Supplier<T> work) {
+  /**
+   * Runs {@code work} on a platform thread and returns its result; see the class comment. A unit of
+   * work that calls the store several times is best handed over whole: one hand-off instead of one
+   * per call.
+   */
+  public static <T> T call(Supplier<T> work) {
     if (!Thread.currentThread().isVirtual()) {
       return work.get();
     }

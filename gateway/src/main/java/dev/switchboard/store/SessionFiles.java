@@ -159,6 +159,13 @@ public final class SessionFiles implements AutoCloseable {
     deferred.add(dir, new DeferredWrites.Piece(what, work, committed));
   }
 
+  /**
+   * How long queued bookkeeping waits for a write of its file to carry it before a timer writes it
+   * alone: long enough that a chat with a message every couple of seconds pays no synced commit for
+   * it, short enough that the copies it holds (statuses, delivery outcomes) are seen within seconds.
+   */
+  public static final Duration DEFERRED_HOLD = Duration.ofSeconds(2);
+
   /** Writes the bookkeeping no other write has carried yet. */
   public void flushDeferred() {
     flushDeferred(Duration.ZERO);

@@ -89,7 +89,8 @@ class DestinationPermissionsTest {
     assertTrue(error.contains("./switchboard destinations add"), error);
     assertTrue(error.contains("chan-x"), error);
     await(WAIT, () -> !h.fx.inboundRow(asking, "delivery-failed-o1").isEmpty(), "the agent is told");
-    assertTrue(h.woken.contains(asking));
+    // Woken just after the row is written.
+    await(WAIT, () -> h.woken.contains(asking), "the agent is woken");
     assertTrue(h.discord.sentTo("chan-x").isEmpty());
 
     new Administration(h.fx.central(), Clock.systemUTC()).allowChat("ag-1", "ops", "discord", "chan-x");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +68,20 @@ class DeferredWritesTest {
 
     files.flushDeferred();
 
+    assertEquals(List.of("a"), delivered(dir));
+    assertEquals(List.of("a"), committed);
+  }
+
+  @Test
+  void the_timed_flush_writes_only_files_whose_pieces_have_waited_long_enough() {
+    files = new SessionFiles(dataDir);
+    Path dir = files.ensure("ag", "s1");
+    files.deferInbound(dir, "a", c -> record(c, "a"), () -> committed.add("a"));
+
+    files.flushDeferred(Duration.ofHours(1));
+    assertEquals(List.of(), delivered(dir), "a piece queued just now still waits for a carrier");
+
+    files.flushDeferred(Duration.ZERO);
     assertEquals(List.of("a"), delivered(dir));
     assertEquals(List.of("a"), committed);
   }
