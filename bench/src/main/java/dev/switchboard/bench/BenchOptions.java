@@ -82,7 +82,7 @@ record BenchOptions(
         --chats N                  echo round-trip chats [50]
         --command-rates LIST       Python-agent round-trip rates, msg/s, or none [10,100]
         --command-chats N          Python-agent round-trip chats [10]
-        --warmup DURATION          round-trip warm-up at the same rate [3s]
+        --warmup DURATION          round-trip warm-up at the same rate [10s]
         --duration DURATION        measured round-trip phase per rate [20s]
         --drain DURATION           longest wait for the last replies [15s]
         --ingest-chats LIST        ingest chat counts [1,100,1000]
@@ -107,7 +107,7 @@ record BenchOptions(
     return new BenchOptions(
         EnumSet.allOf(Scenario.class), false, null, null, false,
         List.of(10.0, 100.0, 1000.0), 50, List.of(10.0, 100.0), 10,
-        Duration.ofSeconds(3), Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(15),
+        Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(15),
         List.of(1, 100, 1000), 16, Duration.ofSeconds(2), Duration.ofSeconds(10),
         Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(5), 64,
         10_000, 32, Duration.ofSeconds(30), 10, 1_000_000, 100);

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * What the gateway says about itself over HTTP: replies delivered so far ({@code /metrics}) and
@@ -20,10 +19,10 @@ final class GatewayProbe {
       "switchboard_delivery_attempts_total{outcome=\"delivered\"} ";
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  private final HttpClient http;
+  private final LoopbackHttp http;
   private final URI base;
 
-  GatewayProbe(HttpClient http, URI base) {
+  GatewayProbe(LoopbackHttp http, URI base) {
     this.http = http;
     this.base = base;
   }
@@ -56,11 +55,8 @@ final class GatewayProbe {
   }
 
   private String get(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+    LoopbackHttp.Response response = http.send("GET", base.resolve(path), Map.of(), null, TIMEOUT);
     // /ready answers 503 with the same body when something is not ready; its figures still hold.
-    return response.body();
+    return new String(response.body(), StandardCharsets.UTF_8);
   }
 }

@@ -1,7 +1,6 @@
 package dev.switchboard.bench;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -49,7 +48,7 @@ final class HistoryScenario {
 
   static Result run(Starter starter, Path folder, Spec spec) throws InterruptedException {
     try (GatewayProcess first = starter.start(folder);
-        HttpClient http = WebhookClient.newHttpClient()) {
+        LoopbackHttp http = WebhookClient.newHttpClient()) {
       WebhookClient client = new WebhookClient(http, first.base(), first.token());
       for (String chat : new String[] {EMPTY_CHAT, FULL_CHAT}) {
         new ChatProbe(client, chat).roundTrip("first-" + chat, "hello", REPLY_TIMEOUT);
@@ -64,7 +63,7 @@ final class HistoryScenario {
     Duration prefill = Duration.ofNanos(System.nanoTime() - prefillStart);
 
     try (GatewayProcess gateway = starter.start(folder);
-        HttpClient http = WebhookClient.newHttpClient()) {
+        LoopbackHttp http = WebhookClient.newHttpClient()) {
       WebhookClient client = new WebhookClient(http, gateway.base(), gateway.token());
       ChatProbe empty = new ChatProbe(client, EMPTY_CHAT).skipExisting();
       ChatProbe full = new ChatProbe(client, FULL_CHAT).skipExisting();

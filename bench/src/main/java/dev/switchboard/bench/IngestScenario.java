@@ -1,6 +1,5 @@
 package dev.switchboard.bench;
 
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 
@@ -33,7 +32,7 @@ final class IngestScenario {
   private IngestScenario() {}
 
   static Result run(GatewayProcess gateway, Spec spec) throws InterruptedException {
-    try (HttpClient http = WebhookClient.newHttpClient()) {
+    try (LoopbackHttp http = WebhookClient.newHttpClient()) {
       WebhookClient client = new WebhookClient(http, gateway.base(), gateway.token());
       ClosedLoopLoad.Result created =
           ClosedLoopLoad.oncePerChat(client, spec.clients(), spec.chats(), "p-", spec.primeTimeout());

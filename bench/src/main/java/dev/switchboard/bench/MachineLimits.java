@@ -1,6 +1,5 @@
 package dev.switchboard.bench;
 
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -37,7 +36,7 @@ final class MachineLimits {
     List<String> chats = IntStream.range(0, 100).mapToObj(i -> "limit-" + i).toList();
     ClosedLoopLoad.Result javalin;
     try (BareJavalin server = BareJavalin.start();
-        HttpClient http = WebhookClient.newHttpClient()) {
+        LoopbackHttp http = WebhookClient.newHttpClient()) {
       WebhookClient client = new WebhookClient(http, server.base(), "none");
       if (!warmup.isZero()) {
         ClosedLoopLoad.forDuration(client, clients, chats, "w-", warmup);

@@ -164,8 +164,9 @@ final class MarkdownReport {
     }
     RoundTripScenario.Spec spec = r.roundTrips().get(0).spec();
     line("- **Open loop.** Message *i* is due at *t0 + i / rate* and is sent then, on a virtual"
-        + " thread of its own, whatever happened to the earlier ones (`java.net.http.HttpClient`,"
-        + " HTTP/1.1), round robin over the chats, each with a unique id.");
+        + " thread of its own, whatever happened to the earlier ones (HTTP/1.1 on keep-alive"
+        + " connections, through a small blocking client that keeps the driver's own share of the"
+        + " two cores low), round robin over the chats, each with a unique id.");
     line("- **Replies.** One long-poll reader per chat (`GET /webhooks/webhook/chats/<chat>/messages"
         + "?after=<cursor>&wait=25`) on a virtual thread; replies are matched to messages by"
         + " `replyTo`.");

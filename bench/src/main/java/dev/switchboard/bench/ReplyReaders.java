@@ -2,7 +2,6 @@ package dev.switchboard.bench;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,7 +17,7 @@ final class ReplyReaders implements AutoCloseable {
   private static final Duration RETRY_PAUSE = Duration.ofMillis(20);
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
-  private final HttpClient http = WebhookClient.newHttpClient();
+  private final LoopbackHttp http = WebhookClient.newHttpClient();
   private final WebhookClient client;
   private final ReplyTracker tracker;
   private final long deadlineNanos;
@@ -77,7 +76,7 @@ final class ReplyReaders implements AutoCloseable {
   @Override
   public void close() {
     stopped = true;
-    http.shutdownNow();
+    http.close();
     long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
     for (Thread thread : threads) {
       thread.interrupt();

@@ -1,7 +1,6 @@
 package dev.switchboard.bench;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +67,7 @@ final class RoundTripScenario {
     Duration lifetime =
         spec.primeTimeout().plus(spec.warmup()).plus(spec.duration()).plus(spec.drainTimeout())
             .plus(POST_COMPLETION.multipliedBy(3));
-    try (HttpClient http = WebhookClient.newHttpClient();
+    try (LoopbackHttp http = WebhookClient.newHttpClient();
         ReplyReaders readers = new ReplyReaders(gateway.base(), gateway.token(), tracker, lifetime)) {
       WebhookClient client = new WebhookClient(http, gateway.base(), gateway.token());
       OpenLoopSender sender = new OpenLoopSender(client, tracker);

@@ -1,7 +1,6 @@
 package dev.switchboard.bench;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -56,8 +55,8 @@ final class ScaleScenario {
 
   static Result run(GatewayProcess gateway, Spec spec) throws InterruptedException {
     List<String> chats = spec.chats();
-    try (HttpClient http = WebhookClient.newHttpClient();
-        HttpClient probeHttp = WebhookClient.newHttpClient()) {
+    try (LoopbackHttp http = WebhookClient.newHttpClient();
+        LoopbackHttp probeHttp = WebhookClient.newHttpClient()) {
       WebhookClient client = new WebhookClient(http, gateway.base(), gateway.token());
       // Its own client: the probe's requests never wait behind the posts' connections.
       GatewayProbe probe = new GatewayProbe(probeHttp, gateway.base());
