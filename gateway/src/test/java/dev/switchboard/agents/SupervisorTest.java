@@ -201,9 +201,11 @@ class SupervisorTest {
         events);
     assertTrue(
         fake.started().stream().allMatch(FakeAgent::stopRequested), "each was stopped as idle");
-    for (String s : List.of(s1, s2, s3)) {
-      assertEquals("completed", inbound(s, "m-" + s).get("status"));
-    }
+    // Each stopped agent's statuses are written by the clean-up after its exit.
+    await(
+        WAIT,
+        () -> List.of(s1, s2, s3).stream().allMatch(s -> "completed".equals(inbound(s, "m-" + s).get("status"))),
+        "every row is completed");
   }
 
   @Test
