@@ -105,8 +105,8 @@ final class AckSync {
         // The copy is derived from the acks, which stay the truth: agents skip rows they have
         // acked whatever the status says, and a copy lost in a crash is made again by the first
         // sync after the start. So it rides the file's next write (a routed message, usually)
-        // instead of paying a synced commit of its own; the supervisor's tick writes it alone once
-        // it has waited SessionFiles.DEFERRED_HOLD for one.
+        // instead of paying a synced commit of its own; SessionFiles writes it alone once it has
+        // waited DEFERRED_HOLD for one.
         files.deferInbound(dir, "the statuses of " + finished.size() + " finished message(s)", statuses, () -> {});
       } else {
         // A finished recurring row gets its next occurrence below, once: its status must be

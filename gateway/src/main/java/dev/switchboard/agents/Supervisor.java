@@ -582,8 +582,6 @@ public final class Supervisor implements AutoCloseable {
       wakeSessionsWithWork();
       refreshDestinationsIfChanged();
       files.closeIdleConnections();
-      // Status copies (AckSync) that no routed message has carried yet.
-      files.flushDeferred(SessionFiles.DEFERRED_HOLD);
       Instant now = clock.instant();
       // Idle and heartbeat checks read each running session's files, so they run every fifth
       // tick; changes reach the acks through the watcher anyway. Every tick while sessions wait

@@ -21,14 +21,13 @@ import org.slf4j.LoggerFactory;
  * the central database first (a WAL commit, cheap), which is what keeps it from being sent again.
  * Its copy into the session's inbound.db is queued as bookkeeping that rides along with the next
  * write of that file (the next routed message, the next ack sync), so that it costs no synced commit
- * of its own; what nothing carried within {@link #HOLD} is written then. Copies are marked in the
- * central row in batches, and a copy a stop or crash left unmarked is made again at the next start
- * ({@link #recover}; it is idempotent). Lookups of a platform message id read the central row, so
+ * of its own; what nothing carried within {@link SessionFiles#DEFERRED_HOLD} is written then. Copies
+ * are marked in the central row in batches, and a copy a stop or crash left unmarked is made again
+ * at the next start ({@link #recover}; it is idempotent). Lookups of a platform message id read the central row, so
  * an edit right after its message does not wait for the copy.
  */
 final class DeliveredProjection implements AutoCloseable {
-  static final Duration DELAY = Duration.ofMillis(500);
-  static final Duration HOLD = SessionFiles.DEFERRED_HOLD;
+  static final Duration DELAY = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(DeliveredProjection.class);
 
   private record Copied(String sessionId, String messageOutId) {}
@@ -45,9 +44,9 @@ final class DeliveredProjection implements AutoCloseable {
     this.files = files;
   }
 
-  /** Starts the timer that writes what nothing else carried and marks copies centrally. */
+  /** Starts the timer that marks the copies made centrally. */
   void start() {
-    timer.scheduleWithFixedDelay(() -> flushQuietly(HOLD), DELAY.toMillis(), DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::markQuietly, DELAY.toMillis(), DELAY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Queues the copy of one recorded outcome. */
@@ -81,12 +80,11 @@ final class DeliveredProjection implements AutoCloseable {
 
   /** Writes queued copies now and marks every copy made so far. */
   void flush() {
-    flush(Duration.ZERO);
+    files.flushDeferred();
+    markCopied();
   }
 
-  /** Writes what has waited {@code age} for another write, and marks every copy made so far. */
-  private void flush(Duration age) {
-    files.flushDeferred(age);
+  private void markCopied() {
     List<Copied> marked = new ArrayList<>();
     for (Copied c = copied.poll(); c != null; c = copied.poll()) {
       marked.add(c);
@@ -102,15 +100,11 @@ final class DeliveredProjection implements AutoCloseable {
     });
   }
 
-  private void flushQuietly() {
-    flushQuietly(Duration.ZERO);
-  }
-
-  private void flushQuietly(Duration age) {
+  private void markQuietly() {
     try {
-      flush(age);
+      markCopied();
     } catch (RuntimeException e) {
-      LOG.warn("copying delivery outcomes: {}", e.toString());
+      LOG.warn("marking copied delivery outcomes: {}", e.toString());
     }
   }
 
@@ -123,6 +117,10 @@ final class DeliveredProjection implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    flushQuietly();
+    try {
+      flush();
+    } catch (RuntimeException e) {
+      LOG.warn("copying delivery outcomes: {}", e.toString());
+    }
   }
 }

@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteErrorCode;
@@ -42,6 +45,9 @@ public final class SessionFiles implements AutoCloseable {
   private final ReentrantLock[] locks = new ReentrantLock[256];
   private final SessionConnections connections = new SessionConnections(OPEN_FILES);
   private final DeferredWrites deferred = new DeferredWrites();
+  /** Writes bookkeeping no write carried within {@link #DEFERRED_HOLD}; started by the first piece. */
+  private volatile ScheduledExecutorService deferredTimer;
+  private boolean closed;
 
   public SessionFiles(Path dataDir) {
     this.dataDir = dataDir;
@@ -157,14 +163,38 @@ public final class SessionFiles implements AutoCloseable {
    */
   public void deferInbound(Path dir, String what, SqlWork<?> work, Runnable committed) {
     deferred.add(dir, new DeferredWrites.Piece(what, work, committed));
+    if (deferredTimer == null) {
+      startDeferredTimer();
+    }
+  }
+
+  private synchronized void startDeferredTimer() {
+    if (deferredTimer != null || closed) {
+      return;
+    }
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("deferred-writes").unstarted(r));
+    long period = DEFERRED_HOLD.toMillis() / 4;
+    timer.scheduleWithFixedDelay(this::flushWaiting, period, period, TimeUnit.MILLISECONDS);
+    deferredTimer = timer;
   }
 
   /**
-   * How long queued bookkeeping waits for a write of its file to carry it before a timer writes it
-   * alone: long enough that a chat with a message every couple of seconds pays no synced commit for
+   * How long queued bookkeeping waits for a write of its file to carry it before this class's timer
+   * writes it alone: long enough that a chat with a message every couple of seconds pays no synced commit for
    * it, short enough that the copies it holds (statuses, delivery outcomes) are seen within seconds.
    */
   public static final Duration DEFERRED_HOLD = Duration.ofSeconds(2);
+
+  private void flushWaiting() {
+    try {
+      flushDeferred(DEFERRED_HOLD);
+    } catch (RuntimeException e) {
+      // Kept for the next round: a failure must not end the timer.
+      LOG.warn("writing queued bookkeeping: {}", e.toString());
+    }
+  }
 
   /** Writes the bookkeeping no other write has carried yet. */
   public void flushDeferred() {
@@ -232,6 +262,19 @@ public final class SessionFiles implements AutoCloseable {
 
   @Override
   public void close() {
+    ScheduledExecutorService timer;
+    synchronized (this) {
+      closed = true;
+      timer = deferredTimer;
+    }
+    if (timer != null) {
+      timer.shutdown();
+      try {
+        timer.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     connections.close();
   }
 
