@@ -24,17 +24,30 @@ final class Destinations {
 
   private Destinations() {}
 
-  static List<MessagingGroup> wiredChats(Connection c, String agentGroupId) throws SQLException {
+  /**
+   * The chats a session's agent is shown: those its group is wired to, except that a channel the
+   * group is wired to with {@code *} contributes only the session's own chat. Such a channel's chats
+   * are whoever writes to the bot; listing each of them in every other session would make every
+   * session's start cost grow with the number of chats (and show one user's chat to another's
+   * agent). An agent-shared session (no chat of its own) is shown them all.
+   */
+  static List<MessagingGroup> wiredChats(Connection c, String agentGroupId, String ownChatId)
+      throws SQLException {
     return Jdbc.query(
         c,
         "SELECT m.id, m.channel_type, m.platform_id, m.name, m.is_group, m.admin_user_id,"
             + " m.created_at FROM messaging_groups m JOIN messaging_group_agents w"
-            + " ON w.messaging_group_id = m.id WHERE w.agent_group_id = ? ORDER BY m.created_at",
+            + " ON w.messaging_group_id = m.id WHERE w.agent_group_id = ?"
+            + " AND (? IS NULL OR m.id = ? OR NOT EXISTS (SELECT 1 FROM channel_default_wirings d"
+            + " WHERE d.agent_group_id = w.agent_group_id AND d.channel_type = m.channel_type))"
+            + " ORDER BY m.created_at",
         r ->
             new MessagingGroup(
                 r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getInt(5) != 0,
                 r.getString(6), r.getString(7)),
-        agentGroupId);
+        agentGroupId,
+        ownChatId,
+        ownChatId);
   }
 
   /** The agent group's wired chats and the destinations its ACL adds (other chats, other agents). */

@@ -347,7 +347,7 @@ public final class Supervisor implements AutoCloseable {
                       ? null
                       : MessagingGroups.byId(c, session.messagingGroupId()).orElse(null);
               return new Rows(
-                  session, group, chat, Destinations.wiredChats(c, group.id()),
+                  session, group, chat, Destinations.wiredChats(c, group.id(), session.messagingGroupId()),
                   dev.switchboard.store.DestinationAcl.forGroup(c, group.id()));
             });
     String provider =
@@ -703,16 +703,17 @@ public final class Supervisor implements AutoCloseable {
       if (slot.dir == null) {
         continue;
       }
-      String group =
-          central.read(c -> Sessions.byId(c, slot.sessionId)).map(Session::agentGroupId).orElse(null);
-      if (group == null) {
+      Session session = central.read(c -> Sessions.byId(c, slot.sessionId)).orElse(null);
+      if (session == null) {
         continue;
       }
+      String group = session.agentGroupId();
       List<InboundRows.Destination> destinations =
           central.read(
               c ->
                   Destinations.of(
-                      Destinations.wiredChats(c, group), dev.switchboard.store.DestinationAcl.forGroup(c, group)));
+                      Destinations.wiredChats(c, group, session.messagingGroupId()),
+                      dev.switchboard.store.DestinationAcl.forGroup(c, group)));
       files.writeInbound(slot.dir, c -> {
         InboundRows.writeDestinations(c, destinations);
         return null;

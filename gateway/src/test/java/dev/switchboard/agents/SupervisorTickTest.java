@@ -161,6 +161,31 @@ class SupervisorTickTest {
   }
 
   @Test
+  void a_channel_wired_with_a_star_lists_only_the_sessions_own_chat_and_an_agent_shared_session_lists_them_all() {
+    String a = fx.messagingGroup("discord", "chan-a");
+    fx.messagingGroup("discord", "chan-b");
+    fx.messagingGroup("slack", "C-ops");
+    assertEquals(0, cli("wire", "discord", "*", "ag-fake"));
+    assertEquals(0, cli("wire", "slack", "C-ops", "ag-fake"));
+    String own = fx.session("ag-fake", a);
+    String shared = fx.session("ag-fake", null);
+    Supervisor sv = start(4, LONG);
+
+    sv.wake(own);
+    sv.wake(shared);
+    await(WAIT, () -> fake.started().size() == 2, "both agents start");
+
+    assertEquals(
+        List.of("C-ops", "chan-a"),
+        destinations(own).stream().map(d -> (String) d.get("platform_id")).sorted().toList(),
+        "the session's own chat and the chat wired by name, not the other chats of the * channel");
+    assertEquals(
+        List.of("C-ops", "chan-a", "chan-b"),
+        destinations(shared).stream().map(d -> (String) d.get("platform_id")).sorted().toList(),
+        "an agent-shared session answers every chat of the group, so it is shown them all");
+  }
+
+  @Test
   void with_one_slot_an_idle_agent_yields_to_a_waiting_session_long_before_its_idle_timeout() {
     fake.onStart(FakeAgent::completePending);
     String first = session("chan-1");
