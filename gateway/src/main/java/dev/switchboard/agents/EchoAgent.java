@@ -159,12 +159,19 @@ final class EchoAgent implements RunningAgent {
       }
       out.commit();
     } catch (SQLException | RuntimeException e) {
-      out.rollback();
+      // After an I/O error or a full disk SQLite has rolled the transaction back by itself, and
+      // rollback (or commit, to leave manual mode) then fails with "no transaction is active":
+      // the failure keeps its own cause. The agent ends on it, closing the connection.
+      try {
+        out.rollback();
+        out.setAutoCommit(true);
+      } catch (SQLException ended) {
+        e.addSuppressed(ended);
+      }
       throw e;
-    } finally {
-      // Auto-commit again, so that no transaction (and no lock) is held while waiting.
-      out.setAutoCommit(true);
     }
+    // Auto-commit again, so that no transaction (and no lock) is held while waiting.
+    out.setAutoCommit(true);
     return answered > 0 && due.size() == 100;
   }
 

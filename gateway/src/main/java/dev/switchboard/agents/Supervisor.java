@@ -276,12 +276,20 @@ public final class Supervisor implements AutoCloseable {
       slot.agent = agent;
       slot.startedAt = clock.instant();
       String now = Times.format(clock.instant());
-      central.write(
-          c -> {
-            Sessions.setContainerStatus(c, sessionId, "running");
-            AgentRuns.record(c, new AgentRuns.Run(sessionId, launch.provider(), agent.ref()), now);
-            return null;
-          });
+      try {
+        central.write(
+            c -> {
+              Sessions.setContainerStatus(c, sessionId, "running");
+              AgentRuns.record(c, new AgentRuns.Run(sessionId, launch.provider(), agent.ref()), now);
+              return null;
+            });
+      } catch (RuntimeException e) {
+        // Not recorded (the disk fails, say), the agent would run unsupervised: no exit handling,
+        // unknown to the clean-up of the next start, and beside the agent the restart below
+        // starts for the same session. So it is stopped before the failure is handled.
+        agent.stop(settings.stopGrace());
+        throw e;
+      }
       LOG.info("started agent for session {} ({})", sessionId, launch.provider());
       // On a thread of its own: completing the exit runs callbacks on the agent's thread, which
       // a stop that runs out of grace interrupts, and that must not cut the clean-up short.

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each piece runs in a savepoint of its own: one that fails is rolled back alone, logged and
  * dropped, and never fails the unit of work that carried it. Its owner must be able to redo it
- * (from its own records) at the next start.
+ * (from its own records) at the next start. The exception is a failure that ends the whole
+ * transaction (an I/O error, a full disk): then nothing of the unit of work is written, it fails
+ * with that cause, and its pieces wait for the next write.
  */
 final class DeferredWrites {
   private static final Logger LOG = LoggerFactory.getLogger(DeferredWrites.class);
@@ -81,8 +83,16 @@ final class DeferredWrites {
         Sql.execute(c, "RELEASE deferred");
         applied.add(piece);
       } catch (SQLException | RuntimeException e) {
-        Sql.execute(c, "ROLLBACK TO deferred");
-        Sql.execute(c, "RELEASE deferred");
+        try {
+          Sql.execute(c, "ROLLBACK TO deferred");
+          Sql.execute(c, "RELEASE deferred");
+        } catch (SQLException ended) {
+          // The failure ended the whole transaction, savepoint and all: SQLite rolls back by itself
+          // on an I/O error or a full disk. The carrying unit of work cannot go on and fails with
+          // the piece's own cause (not "no such savepoint"); every piece stays queued.
+          e.addSuppressed(ended);
+          throw e;
+        }
         LOG.warn("{} in {} could not be written and is left for the next start: {}", piece.what(), dir, e.toString());
       }
     }

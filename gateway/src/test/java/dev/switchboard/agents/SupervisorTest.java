@@ -330,6 +330,35 @@ class SupervisorTest {
   }
 
   @Test
+  void an_agent_whose_start_cannot_be_recorded_is_stopped_and_started_again_later() {
+    String session = session("ag-fake", "chan-1");
+    fake.onStart(
+        agent -> {
+          // The first agent starts, then the central database refuses to record its run (as a
+          // failing disk would); by the second start it takes writes again.
+          String sql =
+              fake.started().size() == 1
+                  ? "ALTER TABLE agent_runs RENAME TO agent_runs_unwritable"
+                  : "ALTER TABLE agent_runs_unwritable RENAME TO agent_runs";
+          fx.central().write(c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+              s.execute(sql);
+            }
+            return null;
+          });
+        });
+    Supervisor sv = start(settings(4, LONG, LONG, 5));
+    fx.inboundChat(session, "m-1", "hi");
+
+    sv.wake(session);
+    await(WAIT, () -> fake.started().size() == 2, "a second start follows the unrecorded one");
+    await(WAIT, () -> "running".equals(containerStatus(session)), "and that one runs");
+    assertTrue(fake.started().get(0).stopRequested(), "the agent whose run was not recorded is stopped");
+    assertFalse(fake.started().get(1).stopRequested(), "the second one runs");
+    assertEquals(List.of(session), sv.runningSessions());
+  }
+
+  @Test
   void start_cleans_up_what_a_previous_run_left_running_and_reads_what_it_wrote() {
     String session = session("ag-fake", "chan-1");
     String orphan = session("ag-fake", "chan-2");

@@ -93,7 +93,12 @@ public final class FaultReport {
       of the mount open for writing, as the gateway always has (the central database), so the
       read-only case swaps the data folder for a read-only bind of the same tmpfs: every file the
       gateway opens from then on is read-only (session files, reply feeds), while descriptors it
-      already holds stay writable.
+      already holds stay writable. `WriteFaultsTest` covers those: it attaches strace to the
+      running gateway and fails every write, sync, truncate, unlink and rename on the files of its
+      data folder with EROFS (a disk turned read-only) or EIO (a failing disk), through the
+      descriptors already open too (the central database and its WAL, the session files the
+      gateway's connections and the agents keep open), then detaches. It needs strace and
+      ptrace (root, or CAP_SYS_PTRACE) and is skipped without them.
 
       **Soak.** `./switchboard soak [DURATION [KILL_EVERY]]` (default `10m` and `60s`) runs
       `SoakTest` (skipped in the normal test run): a steady webhook load on the real gateway

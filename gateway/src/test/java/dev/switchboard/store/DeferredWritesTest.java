@@ -1,12 +1,15 @@
 package dev.switchboard.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +53,31 @@ class DeferredWritesTest {
 
     assertEquals(List.of("good", "main"), delivered(dir), "the failed piece left nothing behind");
     assertEquals(List.of("good"), committed);
+  }
+
+  @Test
+  void a_piece_whose_failure_ends_the_transaction_fails_the_write_with_its_own_cause_and_stays_queued() {
+    files = new SessionFiles(dataDir);
+    Path dir = files.ensure("ag", "s1");
+    AtomicBoolean diskFails = new AtomicBoolean(true);
+    files.deferInbound(dir, "piece", c -> {
+      record(c, "piece");
+      if (diskFails.getAndSet(false)) {
+        // What SQLite does on an I/O error in a transaction: it rolls the whole of it back.
+        Sql.execute(c, "ROLLBACK");
+        throw new SQLException("[SQLITE_IOERR_WRITE] disk I/O error");
+      }
+      return null;
+    }, () -> committed.add("piece"));
+
+    StoreException failed =
+        assertThrows(StoreException.class, () -> files.writeInbound(dir, c -> record(c, "main")));
+
+    assertTrue(failed.getMessage().contains("disk I/O error"), "the cause is named: " + failed.getMessage());
+    assertEquals(List.of(), delivered(dir), "nothing of the failed write is in the file");
+    files.flushDeferred();
+    assertEquals(List.of("piece"), delivered(dir), "the piece waited for the next write");
+    assertEquals(List.of("piece"), committed);
   }
 
   @Test

@@ -223,7 +223,8 @@ class DiskFaultsTest {
    * {@code mount -o remount,ro} where Linux allows it. It does not while a process has a file of
    * the mount open for writing (EBUSY), which the gateway always has (the central database), so
    * then the data folder is swapped for a read-only bind of the same tmpfs: every file opened from
-   * now on is read-only, while descriptors the gateway already holds stay writable.
+   * now on is read-only, while descriptors the gateway already holds stay writable ({@link
+   * WriteFaultsTest} fails writes through those).
    */
   private String makeReadOnly(Path data) {
     Mounts.Result remounted = Mounts.remount(data, "bind,ro");
