@@ -30,7 +30,10 @@ import java.util.concurrent.TimeUnit;
 final class GatewayProcess implements AutoCloseable {
   /** The launcher's default JVM options (see {@code java_opts} in {@code ./switchboard}). */
   static final String DEFAULT_JAVA_OPTIONS =
-      "-XX:+UseG1GC -XX:G1PeriodicGCInterval=30000 -Xms16m -Xmx512m -Xss512k";
+      "-XX:+UseG1GC -XX:G1PeriodicGCInterval=15000 -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10"
+          + " -XX:TrimNativeHeapInterval=5000 -Xms16m -Xmx512m -Xss512k";
+  /** The launcher's default for glibc's {@code MALLOC_ARENA_MAX}, set unless the environment has one. */
+  static final String MALLOC_ARENA_MAX = "2";
   /** Added by the launcher after the options, whatever they are. */
   static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
@@ -118,6 +121,7 @@ final class GatewayProcess implements AutoCloseable {
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(name -> name.startsWith("SWITCHBOARD_"));
     env.remove("JAVA_TOOL_OPTIONS");
+    env.putIfAbsent("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
     env.put("SWITCHBOARD_CONFIG", configFile.toString());
     env.put("SWITCHBOARD_DATA_DIR", folder.resolve("data").toString());
     env.put("SWITCHBOARD_PLUGINS_DIR", root.resolve("plugins").toString());

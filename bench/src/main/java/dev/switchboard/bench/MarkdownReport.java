@@ -94,6 +94,11 @@ final class MarkdownReport {
     row("JDK (gateway and driver)", m.jdk());
     row("gateway measured", gatewayProvenance());
     row("gateway JVM options", "`" + String.join(" ", r.gatewayJavaOptions()) + "`");
+    row(
+        "gateway environment",
+        "`MALLOC_ARENA_MAX="
+            + System.getenv().getOrDefault("MALLOC_ARENA_MAX", GatewayProcess.MALLOC_ARENA_MAX)
+            + "` (glibc's malloc arenas, as the launcher sets it)");
     row("driver JVM options", "the JDK's defaults; the bare Javalin reference runs in this JVM");
     row("load average (1, 5, 15 min) at start", r.loadAtStart());
     row("load average (1, 5, 15 min) at end, the run's own load included", r.loadAtEnd());

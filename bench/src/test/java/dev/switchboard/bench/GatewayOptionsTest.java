@@ -22,7 +22,8 @@ class GatewayOptionsTest {
   @Test
   void without_switchboard_java_opts_the_gateway_gets_the_defaults_and_native_access() {
     assertEquals(
-        List.of("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=30000", "-Xms16m", "-Xmx512m", "-Xss512k",
+        List.of("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=15000", "-XX:MaxHeapFreeRatio=30",
+            "-XX:MinHeapFreeRatio=10", "-XX:TrimNativeHeapInterval=5000", "-Xms16m", "-Xmx512m", "-Xss512k",
             "--enable-native-access=ALL-UNNAMED"),
         GatewayProcess.javaOptions(Map.of()));
   }

@@ -40,7 +40,7 @@ public final class SessionWatcher implements AutoCloseable {
   private final Thread eventThread;
   /** Runs the change handler; threads are kept between changes (one per change cost more than it). */
   private final java.util.concurrent.ExecutorService syncThreads =
-      java.util.concurrent.Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("session-sync-", 0).factory());
+      IdleThreads.pool("session-sync-");
   // Watch, unwatch and close one at a time. Each is a request to the JDK's watch-service thread,
   // woken by a byte the requester writes to a socket while holding the service's request lock.
   // Hundreds at once (agents starting and stopping together) can fill that socket before the

@@ -81,7 +81,7 @@ public final class Supervisor implements AutoCloseable {
    * sessions several times a second, and a thread started per look costs more than the look.
    */
   private final java.util.concurrent.ExecutorService lookThreads =
-      java.util.concurrent.Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("look-", 0).factory());
+      IdleThreads.pool("look-");
   // Clean-ups after agents that exited, in flight (awaited by close, which closes the store next).
   private final java.util.concurrent.Phaser exits = new java.util.concurrent.Phaser(1);
   private final Map<String, Slot> running = new HashMap<>();
