@@ -90,6 +90,12 @@ final class DiscordClient implements AutoCloseable {
         new OkHttpClient.Builder()
             .taskRunner$okhttp(runner)
             .connectionPool(new ConnectionPool(5, 5, TimeUnit.MINUTES, runner, ConnectionListener.Companion.getNONE()))
+            .readTimeout(settings.requestTimeout())
+            // The delivery part retries every failed send, paced and counted; neither OkHttp (on a
+            // reused connection that fails, even after the request went out) nor JDA (on a 5xx or
+            // a timeout) may send it again behind its back.
+            .retryOnConnectionFailure(false)
+            .addInterceptor(new ServerErrorPassThrough())
             .build();
     String gateway = settings.gatewayUrl();
     AtomicReference<DiscordClient> self = new AtomicReference<>();
@@ -116,6 +122,7 @@ final class DiscordClient implements AutoCloseable {
             // Tells which role is the bot's own, so that a mention of that role addresses it.
             .enableCache(CacheFlag.ROLE_TAGS)
             .setEnableShutdownHook(false)
+            .setRequestTimeoutRetry(false)
             .addEventListeners(settle, listener);
     JDA jda;
     try {

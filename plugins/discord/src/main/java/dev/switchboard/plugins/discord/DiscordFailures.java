@@ -64,7 +64,7 @@ final class DiscordFailures {
 
   private static Failure classify(ErrorResponseException error) {
     Response response = error.getResponse();
-    int status = response == null ? -1 : response.code;
+    int status = response == null ? -1 : status(response);
     String what = "Discord error " + error.getErrorCode() + " (" + error.getMeaning() + ")";
     if (response != null && response.getException() != null) {
       // No HTTP answer at all: the request failed on the way (connect, read timeout, reset).
@@ -80,6 +80,13 @@ final class DiscordFailures {
     // 400 bad request, 401 revoked token, 403 missing access or permissions, 404 unknown channel
     // or message: sending the same thing again cannot succeed.
     return new Permanent(what + ", HTTP " + status);
+  }
+
+  /** The status Discord answered, also when {@link ServerErrorPassThrough} handed it to JDA as a 500. */
+  private static int status(Response response) {
+    okhttp3.Response raw = response.getRawResponse();
+    String real = raw == null ? null : raw.header(ServerErrorPassThrough.STATUS_HEADER);
+    return real == null ? response.code : Integer.parseInt(real);
   }
 
   private static Duration max(Duration retryAfter) {

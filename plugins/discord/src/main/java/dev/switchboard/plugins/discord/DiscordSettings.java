@@ -25,6 +25,7 @@ import java.util.Set;
  * @param catchUpMaxAge how far back the catch-up looks at most
  * @param messageContent whether to ask for the privileged Message Content intent
  * @param readyTimeout how long {@code start()} waits for the first gateway session
+ * @param requestTimeout how long a REST call may go without reading a byte of Discord's answer
  */
 record DiscordSettings(
     String token,
@@ -36,7 +37,8 @@ record DiscordSettings(
     int catchUpMaxMessages,
     Duration catchUpMaxAge,
     boolean messageContent,
-    Duration readyTimeout) {
+    Duration readyTimeout,
+    Duration requestTimeout) {
 
   static final String TOKEN_ENV = "DISCORD_BOT_TOKEN";
   static final String API_URL_ENV = "DISCORD_API_URL";
@@ -60,6 +62,7 @@ record DiscordSettings(
     requireNonNull(botMessages, "botMessages is null");
     requireNonNull(catchUpMaxAge, "catchUpMaxAge is null");
     requireNonNull(readyTimeout, "readyTimeout is null");
+    requireNonNull(requestTimeout, "requestTimeout is null");
   }
 
   /** Reads and checks the settings; every problem is a {@link ConfigException} naming its key. */
@@ -120,6 +123,10 @@ record DiscordSettings(
     if (readyTimeout.isNegative() || readyTimeout.isZero()) {
       throw new ConfigException(section + ".readyTimeout must be positive, e.g. 30s");
     }
+    Duration requestTimeout = settings.getDuration("requestTimeout", Duration.ofSeconds(10));
+    if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new ConfigException(section + ".requestTimeout must be positive, e.g. 10s");
+    }
     return new DiscordSettings(
         token,
         apiUrl,
@@ -130,7 +137,8 @@ record DiscordSettings(
         catchUpMaxMessages,
         catchUpMaxAge,
         settings.getBoolean("messageContent", true),
-        readyTimeout);
+        readyTimeout,
+        requestTimeout);
   }
 
   private static String url(
@@ -183,6 +191,7 @@ record DiscordSettings(
         + ", maxAttachmentBytes=" + maxAttachmentBytes
         + ", catchUp.maxMessages=" + catchUpMaxMessages
         + ", catchUp.maxAge=" + catchUpMaxAge
-        + ", messageContent=" + messageContent + "]";
+        + ", messageContent=" + messageContent
+        + ", requestTimeout=" + requestTimeout + "]";
   }
 }

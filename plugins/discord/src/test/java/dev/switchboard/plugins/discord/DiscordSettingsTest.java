@@ -51,6 +51,14 @@ class DiscordSettingsTest {
 
     assertEquals("https://discord.com/api/v10/", settings.apiUrl());
     assertEquals("wss://gateway.discord.gg/", settings.gatewayUrl());
+    assertEquals(Duration.ofSeconds(10), settings.requestTimeout());
+  }
+
+  @Test
+  void the_request_timeout_is_read_and_must_be_positive() {
+    assertEquals(Duration.ofMillis(2500), from(Map.of("token", "t", "requestTimeout", "2500ms")).requestTimeout());
+    ConfigException error = assertThrows(ConfigException.class, () -> from(Map.of("token", "t", "requestTimeout", "0s")));
+    assertTrue(error.getMessage().contains("channels.discord.requestTimeout"), error.getMessage());
   }
 
   @Test

@@ -83,6 +83,11 @@ final class SlackApi implements AutoCloseable {
         SlackHttpClient.buildOkHttpClient(config)
             .newBuilder()
             .callTimeout(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            // OkHttp would otherwise send a call again, at once and unseen by the delivery part,
+            // when a reused connection fails under it (and again on the next pooled one), even after
+            // the request went out: a chat.postMessage Slack may already have posted. The delivery
+            // part retries instead, counted and backed off.
+            .retryOnConnectionFailure(false)
             .build();
     // url_private_download answers with a redirect to the file's host; OkHttp drops the
     // Authorization header when a redirect leaves the host it was sent to.

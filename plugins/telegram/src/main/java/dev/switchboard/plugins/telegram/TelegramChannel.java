@@ -64,7 +64,7 @@ final class TelegramChannel implements Channel {
     if (closed) {
       throw new IllegalStateException("the Telegram channel was closed");
     }
-    http = new TelegramHttp(CONNECT_TIMEOUT, settings.readTimeout());
+    http = new TelegramHttp(CONNECT_TIMEOUT, settings.requestTimeout(), settings.pollReadTimeout());
     try {
       connect();
     } catch (Exception e) {
@@ -102,7 +102,7 @@ final class TelegramChannel implements Channel {
       client.execute(DeleteWebhook.builder().dropPendingUpdates(false).build());
       poller =
           new TelegramPoller(
-              client,
+              new OkHttpTelegramClient(http.pollingClient(), settings.token(), telegramUrl(settings.apiUrl())),
               updates,
               new OffsetFile(context.dataDir().resolve("offset")),
               settings.pollTimeout(),

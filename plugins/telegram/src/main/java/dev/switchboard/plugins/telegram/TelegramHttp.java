@@ -30,8 +30,13 @@ final class TelegramHttp implements AutoCloseable {
   private final ExecutorService calls;
   private final TaskRunner.RealBackend cleanupBackend;
   private final OkHttpClient client;
+  private final OkHttpClient pollingClient;
 
-  TelegramHttp(Duration connectTimeout, Duration readTimeout) {
+  /**
+   * @param readTimeout how long a call may go without reading a byte
+   * @param pollReadTimeout the same for long polls, which wait for updates on purpose
+   */
+  TelegramHttp(Duration connectTimeout, Duration readTimeout, Duration pollReadTimeout) {
     calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("telegram-http-", 0).factory());
     cleanupBackend = new TaskRunner.RealBackend(Thread.ofVirtual().name("telegram-http-pool-", 0).factory());
     ConnectionPool pool =
@@ -47,11 +52,26 @@ final class TelegramHttp implements AutoCloseable {
             .readTimeout(Duration.ZERO)
             .writeTimeout(Duration.ZERO)
             .callTimeout(Duration.ZERO)
+            // OkHttp would otherwise send a request again, at once and unseen by the delivery part,
+            // when a reused connection fails under it, even after the request went out: a second
+            // sendMessage Telegram may already have taken. The delivery part retries instead,
+            // counted and backed off.
+            .retryOnConnectionFailure(false)
             .build();
+    // Shares the dispatcher and the pool; its connections are its own, as OkHttp keeps connections
+    // made by different socket factories apart, so a send never inherits a long poll's timeout.
+    pollingClient =
+        client.newBuilder().socketFactory(new TimedSocketFactory((int) pollReadTimeout.toMillis())).build();
   }
 
+  /** The client for every call but getUpdates: a silent Bot API fails it after the read timeout. */
   OkHttpClient client() {
     return client;
+  }
+
+  /** The client for getUpdates, whose long polls stay silent for up to the poll timeout. */
+  OkHttpClient pollingClient() {
+    return pollingClient;
   }
 
   /** Cancels calls in flight, closes connections and ends the client's threads. */

@@ -178,8 +178,11 @@ record TelegramSettings(
         rateLimit(settings));
   }
 
-  /** How long a socket may wait for a byte: past the long poll, or past the request timeout. */
-  Duration readTimeout() {
+  /**
+   * How long a getUpdates socket may wait for a byte: past the long poll. Only the poller's calls
+   * get it; every other call (sends above all) gets {@link #requestTimeout}.
+   */
+  Duration pollReadTimeout() {
     Duration poll = pollTimeout.plusSeconds(15);
     return poll.compareTo(requestTimeout) > 0 ? poll : requestTimeout;
   }
