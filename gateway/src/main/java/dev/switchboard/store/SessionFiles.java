@@ -9,12 +9,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteErrorCode;
@@ -45,6 +48,9 @@ public final class SessionFiles implements AutoCloseable {
   private final ReentrantLock[] locks = new ReentrantLock[256];
   private final SessionConnections connections = new SessionConnections(OPEN_FILES);
   private final DeferredWrites deferred = new DeferredWrites();
+  /** Writes of inbound.db waiting for their file, per session folder (see writeInbound). */
+  private final ConcurrentHashMap<Path, ConcurrentLinkedQueue<Write<?>>> waiting = new ConcurrentHashMap<>();
+  private final AtomicLong batches = new AtomicLong();
   /** Writes bookkeeping no write carried within {@link #DEFERRED_HOLD}; started by the first piece. */
   private volatile ScheduledExecutorService deferredTimer;
   private boolean closed;
@@ -116,14 +122,63 @@ public final class SessionFiles implements AutoCloseable {
   /**
    * Writes the session's inbound.db in one immediate transaction, serialised with every other host
    * write to the same file.
+   *
+   * <p>Writes that arrive while the file is being written wait together, and the first of them to
+   * get the file commits them all in one transaction (group commit): a busy chat's messages then
+   * share the synced commit, which costs the same for one row as for twenty. If any of them fails,
+   * the transaction is rolled back and each is written alone, so a failure stays its own.
    */
   public <T> T writeInbound(Path dir, SqlWork<T> work) {
     return OffCarrier.call(() -> writeInboundHere(dir, work));
   }
 
   private <T> T writeInboundHere(Path dir, SqlWork<T> work) {
+    Write<T> mine = new Write<>(work);
+    ConcurrentLinkedQueue<Write<?>> queue = waiting.computeIfAbsent(dir, d -> new ConcurrentLinkedQueue<>());
+    queue.add(mine);
     ReentrantLock lock = lockFor(dir);
     lock.lock();
+    try {
+      // Done means an earlier holder of the lock committed it (or failed it) with its own.
+      if (!mine.done) {
+        List<Write<?>> batch = new ArrayList<>();
+        for (Write<?> next = queue.poll(); next != null; next = queue.poll()) {
+          batch.add(next);
+        }
+        if (queue.isEmpty()) {
+          // A write added to the queue after this stays in it and is committed by its own thread.
+          waiting.remove(dir, queue);
+        }
+        writeBatch(dir, batch);
+      }
+    } finally {
+      lock.unlock();
+    }
+    return mine.outcome();
+  }
+
+  /**
+   * Commits {@code batch} in one transaction. With several writes, each runs in a savepoint of its
+   * own, so one that fails is undone alone and fails alone; if the transaction itself is lost (an
+   * I/O error makes SQLite roll it back whole) or the commit fails, every write of the batch fails
+   * with that cause, and none has been written.
+   */
+  private void writeBatch(Path dir, List<Write<?>> batch) {
+    try {
+      commit(dir, batch);
+      batches.incrementAndGet();
+    } catch (RuntimeException e) {
+      for (Write<?> write : batch) {
+        if (write.failure == null) {
+          write.failure = e;
+        }
+      }
+    } finally {
+      batch.forEach(write -> write.done = true);
+    }
+  }
+
+  private void commit(Path dir, List<Write<?>> batch) {
     SessionConnections.Lease lease = null;
     List<DeferredWrites.Piece> carried = List.of();
     try {
@@ -131,11 +186,16 @@ public final class SessionFiles implements AutoCloseable {
       Connection c = lease.connection;
       Sql.execute(c, "BEGIN IMMEDIATE");
       carried = deferred.take(dir);
-      T result;
       List<DeferredWrites.Piece> applied;
       try {
         applied = DeferredWrites.apply(c, dir, carried);
-        result = work.run(c);
+        if (batch.size() == 1) {
+          batch.get(0).run(c);
+        } else {
+          for (Write<?> write : batch) {
+            runInSavepoint(c, dir, write);
+          }
+        }
         Sql.execute(c, "COMMIT");
       } catch (SQLException | RuntimeException e) {
         CentralDb.rollbackQuietly(c);
@@ -145,7 +205,6 @@ public final class SessionFiles implements AutoCloseable {
       connections.release(lease);
       lease = null;
       DeferredWrites.committed(applied);
-      return result;
     } catch (SQLException e) {
       throw new StoreException("inbound.db of " + dir + ": " + e.getMessage(), e);
     } finally {
@@ -153,7 +212,63 @@ public final class SessionFiles implements AutoCloseable {
       if (lease != null) {
         connections.discard(lease);
       }
-      lock.unlock();
+    }
+  }
+
+  private static void runInSavepoint(Connection c, Path dir, Write<?> write) throws SQLException {
+    Sql.execute(c, "SAVEPOINT batched");
+    try {
+      write.run(c);
+      Sql.execute(c, "RELEASE batched");
+    } catch (SQLException | RuntimeException e) {
+      try {
+        Sql.execute(c, "ROLLBACK TO batched");
+        Sql.execute(c, "RELEASE batched");
+      } catch (SQLException gone) {
+        // No savepoint left: SQLite ended the whole transaction. The batch fails with the cause.
+        throw e;
+      }
+      write.failure =
+          e instanceof SQLException sql
+              ? new StoreException("inbound.db of " + dir + ": " + sql.getMessage(), sql)
+              : (RuntimeException) e;
+    }
+  }
+
+  /** Writes of {@code dir}'s inbound.db waiting for the file now. */
+  int waitingWrites(Path dir) {
+    ConcurrentLinkedQueue<Write<?>> queue = waiting.get(dir);
+    return queue == null ? 0 : queue.size();
+  }
+
+  /** Transactions committed on inbound.db files so far (a group commit counts once). */
+  long inboundCommits() {
+    return batches.get();
+  }
+
+  /**
+   * One write waiting for its file. Its fields are written and read only by holders of the file's
+   * lock (the one that commits it, then its own thread once it gets the lock in turn).
+   */
+  private static final class Write<T> {
+    private final SqlWork<T> work;
+    private T result;
+    private RuntimeException failure;
+    private boolean done;
+
+    Write(SqlWork<T> work) {
+      this.work = work;
+    }
+
+    void run(Connection c) throws SQLException {
+      result = work.run(c);
+    }
+
+    T outcome() {
+      if (failure != null) {
+        throw failure;
+      }
+      return result;
     }
   }
 
