@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
@@ -39,6 +41,8 @@ public final class SessionFiles implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SessionFiles.class);
   /** Files whose connections stay open between units of work: the busy sessions' files. */
   private static final int OPEN_FILES = 192;
+  /** How long a write waiting for another's commit sleeps between looks (a safety net only). */
+  private static final Duration COMMITTER_CHECK = Duration.ofMillis(50);
 
   private final Path dataDir;
   private final Path sessionsRoot;
@@ -49,7 +53,7 @@ public final class SessionFiles implements AutoCloseable {
   private final SessionConnections connections = new SessionConnections(OPEN_FILES);
   private final DeferredWrites deferred = new DeferredWrites();
   /** Writes of inbound.db waiting for their file, per session folder (see writeInbound). */
-  private final ConcurrentHashMap<Path, ConcurrentLinkedQueue<Write<?>>> waiting = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Path, Writers> waiting = new ConcurrentHashMap<>();
   private final AtomicLong batches = new AtomicLong();
   /** Writes bookkeeping no write carried within {@link #DEFERRED_HOLD}; started by the first piece. */
   private volatile ScheduledExecutorService deferredTimer;
@@ -125,8 +129,8 @@ public final class SessionFiles implements AutoCloseable {
    *
    * <p>Writes that arrive while the file is being written wait together, and the first of them to
    * get the file commits them all in one transaction (group commit): a busy chat's messages then
-   * share the synced commit, which costs the same for one row as for twenty. If any of them fails,
-   * the transaction is rolled back and each is written alone, so a failure stays its own.
+   * share the synced commit, which costs the same for one row as for twenty. Each write of a group
+   * runs in a savepoint of its own, so one that fails is undone and fails alone.
    */
   public <T> T writeInbound(Path dir, SqlWork<T> work) {
     return OffCarrier.call(() -> writeInboundHere(dir, work));
@@ -134,27 +138,52 @@ public final class SessionFiles implements AutoCloseable {
 
   private <T> T writeInboundHere(Path dir, SqlWork<T> work) {
     Write<T> mine = new Write<>(work);
-    ConcurrentLinkedQueue<Write<?>> queue = waiting.computeIfAbsent(dir, d -> new ConcurrentLinkedQueue<>());
-    queue.add(mine);
+    Writers writers = waiting.computeIfAbsent(dir, d -> new Writers());
+    writers.queue.add(mine);
+    // Whoever finds no commit under way commits everything queued; the others wait for their own
+    // write to be done. The committer looks at the queue again after letting go, so a write queued
+    // while it was committing (whose thread found the commit under way) is not left waiting.
+    while (!mine.isDone()) {
+      if (!writers.committing.compareAndSet(false, true)) {
+        mine.awaitDone();
+        continue;
+      }
+      try {
+        commitQueued(dir, writers);
+      } finally {
+        writers.committing.set(false);
+      }
+      while (!writers.queue.isEmpty() && writers.committing.compareAndSet(false, true)) {
+        try {
+          commitQueued(dir, writers);
+        } finally {
+          writers.committing.set(false);
+        }
+      }
+    }
+    return mine.outcome();
+  }
+
+  private void commitQueued(Path dir, Writers writers) {
     ReentrantLock lock = lockFor(dir);
     lock.lock();
     try {
-      // Done means an earlier holder of the lock committed it (or failed it) with its own.
-      if (!mine.done) {
-        List<Write<?>> batch = new ArrayList<>();
-        for (Write<?> next = queue.poll(); next != null; next = queue.poll()) {
-          batch.add(next);
-        }
-        if (queue.isEmpty()) {
-          // A write added to the queue after this stays in it and is committed by its own thread.
-          waiting.remove(dir, queue);
-        }
+      List<Write<?>> batch = new ArrayList<>();
+      for (Write<?> next = writers.queue.poll(); next != null; next = writers.queue.poll()) {
+        batch.add(next);
+      }
+      if (!batch.isEmpty()) {
         writeBatch(dir, batch);
       }
     } finally {
       lock.unlock();
     }
-    return mine.outcome();
+  }
+
+  /** The writes waiting for one inbound.db, and whether one of their threads is committing. */
+  private static final class Writers {
+    final ConcurrentLinkedQueue<Write<?>> queue = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean committing = new AtomicBoolean();
   }
 
   /**
@@ -174,7 +203,7 @@ public final class SessionFiles implements AutoCloseable {
         }
       }
     } finally {
-      batch.forEach(write -> write.done = true);
+      batch.forEach(Write::markDone);
     }
   }
 
@@ -237,8 +266,8 @@ public final class SessionFiles implements AutoCloseable {
 
   /** Writes of {@code dir}'s inbound.db waiting for the file now. */
   int waitingWrites(Path dir) {
-    ConcurrentLinkedQueue<Write<?>> queue = waiting.get(dir);
-    return queue == null ? 0 : queue.size();
+    Writers writers = waiting.get(dir);
+    return writers == null ? 0 : writers.queue.size();
   }
 
   /** Transactions committed on inbound.db files so far (a group commit counts once). */
@@ -247,14 +276,14 @@ public final class SessionFiles implements AutoCloseable {
   }
 
   /**
-   * One write waiting for its file. Its fields are written and read only by holders of the file's
-   * lock (the one that commits it, then its own thread once it gets the lock in turn).
+   * One write waiting for its file. Its result and failure are set by the thread that commits it
+   * before {@link #markDone}, and read by its own thread after {@link #isDone}.
    */
   private static final class Write<T> {
     private final SqlWork<T> work;
+    private final CountDownLatch done = new CountDownLatch(1);
     private T result;
     private RuntimeException failure;
-    private boolean done;
 
     Write(SqlWork<T> work) {
       this.work = work;
@@ -262,6 +291,24 @@ public final class SessionFiles implements AutoCloseable {
 
     void run(Connection c) throws SQLException {
       result = work.run(c);
+    }
+
+    void markDone() {
+      done.countDown();
+    }
+
+    boolean isDone() {
+      return done.getCount() == 0;
+    }
+
+    /** Waits until done, or briefly: the caller then looks whether it must commit itself. */
+    void awaitDone() {
+      try {
+        done.await(COMMITTER_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException("interrupted while waiting for a session file", e);
+      }
     }
 
     T outcome() {
@@ -373,6 +420,9 @@ public final class SessionFiles implements AutoCloseable {
   /** Closes the connections of files no unit of work has used for a minute. */
   public void closeIdleConnections() {
     connections.closeIdle();
+    // A write that still holds a removed entry commits through it alone; the file's lock keeps it
+    // apart from writes through the entry that replaces it.
+    waiting.values().removeIf(writers -> writers.queue.isEmpty() && !writers.committing.get());
   }
 
   @Override
