@@ -12,6 +12,7 @@ import dev.switchboard.delivery.DeliveryPolicy;
 import dev.switchboard.delivery.DeliveryScheduler;
 import dev.switchboard.delivery.DeliveryStats;
 import dev.switchboard.delivery.OutboundIngest;
+import dev.switchboard.http.Admission;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.plugin.api.AgentProvider;
 import dev.switchboard.plugin.api.AgentProviderFactory;
@@ -52,6 +53,7 @@ public final class Gateway implements AutoCloseable {
   private final DeliveryScheduler scheduler;
   private final Supervisor supervisor;
   private final Router router;
+  private final Admission admission;
   private final HttpServer http;
 
   private Gateway(GatewayConfig config, Clock clock) {
@@ -96,7 +98,7 @@ public final class Gateway implements AutoCloseable {
     GatewayConfig.Conversations conversations = config.conversations();
     router =
         new Router(
-            central, files, clock, supervisor::wake,
+            central, files, clock, supervisor::routed,
             new RoutingSettings(
                 java.util.Set.copyOf(conversations.adminOnlyCommands()), conversations.questionExpiry(),
                 conversations.maxInboundFileBytes()),
@@ -106,10 +108,11 @@ public final class Gateway implements AutoCloseable {
     channels.create(plugins.channelFactories());
     channels.showTyping(
         sessionId -> central.read(c -> dev.switchboard.store.SessionWork.hasWork(c, sessionId)));
+    admission = new Admission(config.http().admission(), this::backlog);
     http =
         new HttpServer(
             config.http().host(), config.http().port(), config.http().maxBodyBytes(), channels,
-            channels.routes(), this::readiness, this::metrics);
+            channels.routes(), this::readiness, this::metrics, admission);
     supervisor.start();
     channels.startAll();
     // After the channels: a delivery tried before its channel runs would spend one of its
@@ -135,6 +138,14 @@ public final class Gateway implements AutoCloseable {
     String replyTo =
         failed.messageId().startsWith(prefix) ? failed.messageId().substring(prefix.length()) : failed.messageId();
     channels.sendDirect(failed.channelType(), failed.platformId(), failed.threadId(), replyTo, failed.notice());
+  }
+
+  /**
+   * Messages stored and not yet answered: rows the agents have yet to finish, plus replies due and
+   * not yet delivered. What the admission of inbound requests is bounded by.
+   */
+  private long backlog() {
+    return supervisor.unfinished() + scheduler.due();
   }
 
   private Router router() {
@@ -201,6 +212,18 @@ public final class Gateway implements AutoCloseable {
     counter(text, "switchboard_inbound_total", "outcome", "duplicate", in.duplicates());
     counter(text, "switchboard_inbound_total", "outcome", "dropped", in.dropped());
     counter(text, "switchboard_inbound_total", "outcome", "rejected", in.rejectedCount());
+    text.append("# HELP switchboard_inbound_shed_total Inbound requests answered 503 at once, by the bound they met.\n");
+    text.append("# TYPE switchboard_inbound_shed_total counter\n");
+    for (Admission.Reason reason : Admission.Reason.values()) {
+      counter(text, "switchboard_inbound_shed_total", "reason", reason.label, admission.shed(reason));
+    }
+    text.append("# HELP switchboard_inbound_in_flight Inbound requests being handled now.\n");
+    text.append("# TYPE switchboard_inbound_in_flight gauge\n");
+    text.append("switchboard_inbound_in_flight ").append(admission.inFlight()).append('\n');
+    text.append("# HELP switchboard_backlog Messages stored and not yet answered, by where they wait.\n");
+    text.append("# TYPE switchboard_backlog gauge\n");
+    text.append("switchboard_backlog{part=\"agents\"} ").append(supervisor.unfinished()).append('\n');
+    text.append("switchboard_backlog{part=\"deliveries\"} ").append(scheduler.due()).append('\n');
     text.append("# HELP switchboard_delivery_attempts_total Delivery attempts by outcome.\n");
     text.append("# TYPE switchboard_delivery_attempts_total counter\n");
     counter(text, "switchboard_delivery_attempts_total", "outcome", "delivered", out.deliveredCount());

@@ -29,12 +29,21 @@ final class AckSync {
   private final Clock clock;
 
   private final Recurrences recurrences;
+  private final Unfinished unfinished;
 
   AckSync(CentralDb central, SessionFiles files, Clock clock, java.time.ZoneId zone) {
+    this(central, files, clock, zone, new Unfinished());
+  }
+
+  /**
+   * @param unfinished settled to what each sync finds left (see {@link Unfinished})
+   */
+  AckSync(CentralDb central, SessionFiles files, Clock clock, java.time.ZoneId zone, Unfinished unfinished) {
     this.central = central;
     this.files = files;
     this.clock = clock;
     this.recurrences = new Recurrences(central, files, clock, zone);
+    this.unfinished = unfinished;
   }
 
   /** What is left of a session's inbound work after a sync. */
@@ -54,6 +63,13 @@ final class AckSync {
    *     rows should be settled on disk
    */
   Left sync(String sessionId, Path dir, boolean now) {
+    long mark = unfinished.mark(sessionId);
+    Left left = syncFiles(sessionId, dir, now);
+    unfinished.settle(sessionId, mark, left.due() + left.processing());
+    return left;
+  }
+
+  private Left syncFiles(String sessionId, Path dir, boolean now) {
     // Read the flag's generation first: a message routed after this point bumps it, and then the
     // flag is not cleared below even if this sync read inbound.db before that message landed.
     long generation =

@@ -58,6 +58,7 @@ public final class Supervisor implements AutoCloseable {
   private final AgentSettings settings;
   private final Clock clock;
   private final AckSync acks;
+  private final Unfinished unfinished = new Unfinished();
   private final SessionWatcher watcher;
   private final Consumer<String> outboundListener;
   private final Consumer<FailedMessage> failures;
@@ -187,7 +188,7 @@ public final class Supervisor implements AutoCloseable {
     this.providers = Map.copyOf(providers);
     this.settings = settings;
     this.clock = clock;
-    this.acks = new AckSync(central, files, clock, settings.timezone());
+    this.acks = new AckSync(central, files, clock, settings.timezone(), unfinished);
     this.outboundListener = outboundListener;
     this.watcher = new SessionWatcher(this::onOutboundChange, pollInterval);
     this.timer =
@@ -231,6 +232,23 @@ public final class Supervisor implements AutoCloseable {
     if (agent != null) {
       agent.wake();
     }
+  }
+
+  /**
+   * A message was stored for the session by the router: counted as unfinished (see {@link
+   * #unfinished()}), and the session woken.
+   */
+  public void routed(String sessionId) {
+    unfinished.arrived(sessionId);
+    wake(sessionId);
+  }
+
+  /**
+   * Inbound rows the agents have yet to finish, due or in processing, across sessions: as of each
+   * session's last ack sync, plus the messages routed to it since. Read on every inbound request.
+   */
+  public long unfinished() {
+    return unfinished.total();
   }
 
   /** Sessions whose agent is running or starting. */
