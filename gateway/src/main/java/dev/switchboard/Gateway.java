@@ -16,6 +16,7 @@ import dev.switchboard.http.Admission;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.plugin.api.AgentProvider;
 import dev.switchboard.plugin.api.AgentProviderFactory;
+import dev.switchboard.plugin.api.InboundOutcome;
 import dev.switchboard.plugin.api.RateLimit;
 import dev.switchboard.plugin.api.Settings;
 import dev.switchboard.plugins.ChannelHost;
@@ -76,8 +77,8 @@ public final class Gateway implements AutoCloseable {
     channels =
         new ChannelHost(
             config.channels(), config.environment(), config.dataDir(),
-            (type, event) -> router().route(type, event),
-            (type, answer) -> router().answer(type, answer));
+            (type, event) -> counted(router().route(type, event)),
+            (type, answer) -> counted(router().answer(type, answer)));
     GatewayConfig.DeliverySettings d = config.delivery();
     Map<String, RateLimit> rates = new LinkedHashMap<>();
     d.rateLimits().forEach((type, r) -> rates.put(type, new RateLimit(r.burst(), r.interval())));
@@ -98,7 +99,7 @@ public final class Gateway implements AutoCloseable {
     GatewayConfig.Conversations conversations = config.conversations();
     router =
         new Router(
-            central, files, clock, supervisor::routed,
+            central, files, clock, supervisor::wake,
             new RoutingSettings(
                 java.util.Set.copyOf(conversations.adminOnlyCommands()), conversations.questionExpiry(),
                 conversations.maxInboundFileBytes()),
@@ -146,6 +147,17 @@ public final class Gateway implements AutoCloseable {
    */
   private long backlog() {
     return supervisor.unfinished() + scheduler.due();
+  }
+
+  /**
+   * Counts a stored message as unfinished work of its sessions. After the router returned, so after
+   * its rows were committed, which is what {@link Supervisor#stored} needs to count each once.
+   */
+  private InboundOutcome counted(InboundOutcome outcome) {
+    if (outcome instanceof InboundOutcome.Stored stored) {
+      stored.sessionIds().forEach(sessionId -> supervisor.stored(sessionId, stored.messageId()));
+    }
+    return outcome;
   }
 
   private Router router() {

@@ -63,19 +63,24 @@ final class AckSync {
    *     rows should be settled on disk
    */
   Left sync(String sessionId, Path dir, boolean now) {
-    long mark = unfinished.mark(sessionId);
-    Left left = syncFiles(sessionId, dir, now);
-    unfinished.settle(sessionId, mark, left.due() + left.processing());
-    return left;
-  }
-
-  private Left syncFiles(String sessionId, Path dir, boolean now) {
     // Read the flag's generation first: a message routed after this point bumps it, and then the
     // flag is not cleared below even if this sync read inbound.db before that message landed.
     long generation =
         central.read(
             c -> Jdbc.queryLong(c, "SELECT inbound_pending FROM session_work WHERE session_id = ?", sessionId));
+    long mark = unfinished.mark(sessionId);
     List<InboundRows.Pending> pending = files.readInbound(dir, InboundRows::pending);
+    Left left = sync(sessionId, dir, now, generation, pending);
+    unfinished.settle(
+        sessionId,
+        mark,
+        pending.stream().map(InboundRows.Pending::id).collect(java.util.stream.Collectors.toSet()),
+        left.due() + left.processing());
+    return left;
+  }
+
+  private Left sync(
+      String sessionId, Path dir, boolean now, long generation, List<InboundRows.Pending> pending) {
     if (pending.isEmpty()) {
       central.write(c -> {
         SessionWork.markIdle(c, sessionId, null, generation);

@@ -235,17 +235,16 @@ public final class Supervisor implements AutoCloseable {
   }
 
   /**
-   * A message was stored for the session by the router: counted as unfinished (see {@link
-   * #unfinished()}), and the session woken.
+   * Row {@code rowId} of a channel's message (or answer) was stored, and committed, for the session:
+   * counted as unfinished until an ack sync finds it finished (see {@link #unfinished()}).
    */
-  public void routed(String sessionId) {
-    unfinished.arrived(sessionId);
-    wake(sessionId);
+  public void stored(String sessionId, String rowId) {
+    unfinished.arrived(sessionId, rowId);
   }
 
   /**
    * Inbound rows the agents have yet to finish, due or in processing, across sessions: as of each
-   * session's last ack sync, plus the messages routed to it since. Read on every inbound request.
+   * session's last ack sync, plus the rows stored for it since. Read on every inbound request.
    */
   public long unfinished() {
     return unfinished.total();

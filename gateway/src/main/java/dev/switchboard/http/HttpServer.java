@@ -127,6 +127,9 @@ public final class HttpServer implements AutoCloseable {
    */
   private static Handler admitted(Admission admission, Handler handler) {
     return ctx -> {
+      // The body is read first (Javalin keeps it for the handler): a client that sends it slowly
+      // holds no place among the requests in flight, or a few slow ones would shed everyone else.
+      ctx.bodyAsBytes();
       Optional<Admission.Reason> shed = admission.enter();
       if (shed.isPresent()) {
         // No log line: under overload there is one per request, and /metrics counts them.

@@ -65,8 +65,7 @@ public final class Router {
   }
 
   /**
-   * @param wake told the id of a session once for every new row stored in it (a hint to look now,
-   *     and what counts the rows the agents have yet to finish)
+   * @param wake told the id of every session that got a new row (a hint to look now)
    * @param replies sends the gateway's own short replies to a chat
    */
   public Router(
