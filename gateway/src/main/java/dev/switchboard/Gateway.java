@@ -12,9 +12,11 @@ import dev.switchboard.delivery.DeliveryPolicy;
 import dev.switchboard.delivery.DeliveryScheduler;
 import dev.switchboard.delivery.DeliveryStats;
 import dev.switchboard.delivery.OutboundIngest;
+import dev.switchboard.http.Admission;
 import dev.switchboard.http.HttpServer;
 import dev.switchboard.plugin.api.AgentProvider;
 import dev.switchboard.plugin.api.AgentProviderFactory;
+import dev.switchboard.plugin.api.InboundOutcome;
 import dev.switchboard.plugin.api.RateLimit;
 import dev.switchboard.plugin.api.Settings;
 import dev.switchboard.plugins.ChannelHost;
@@ -52,6 +54,7 @@ public final class Gateway implements AutoCloseable {
   private final DeliveryScheduler scheduler;
   private final Supervisor supervisor;
   private final Router router;
+  private final Admission admission;
   private final HttpServer http;
 
   private Gateway(GatewayConfig config, Clock clock) {
@@ -74,8 +77,8 @@ public final class Gateway implements AutoCloseable {
     channels =
         new ChannelHost(
             config.channels(), config.environment(), config.dataDir(),
-            (type, event) -> router().route(type, event),
-            (type, answer) -> router().answer(type, answer));
+            (type, event) -> counted(router().route(type, event)),
+            (type, answer) -> counted(router().answer(type, answer)));
     GatewayConfig.DeliverySettings d = config.delivery();
     Map<String, RateLimit> rates = new LinkedHashMap<>();
     d.rateLimits().forEach((type, r) -> rates.put(type, new RateLimit(r.burst(), r.interval())));
@@ -106,10 +109,11 @@ public final class Gateway implements AutoCloseable {
     channels.create(plugins.channelFactories());
     channels.showTyping(
         sessionId -> central.read(c -> dev.switchboard.store.SessionWork.hasWork(c, sessionId)));
+    admission = new Admission(config.http().admission(), this::backlog);
     http =
         new HttpServer(
             config.http().host(), config.http().port(), config.http().maxBodyBytes(), channels,
-            channels.routes(), this::readiness, this::metrics);
+            channels.routes(), this::readiness, this::metrics, admission);
     supervisor.start();
     channels.startAll();
     // After the channels: a delivery tried before its channel runs would spend one of its
@@ -135,6 +139,25 @@ public final class Gateway implements AutoCloseable {
     String replyTo =
         failed.messageId().startsWith(prefix) ? failed.messageId().substring(prefix.length()) : failed.messageId();
     channels.sendDirect(failed.channelType(), failed.platformId(), failed.threadId(), replyTo, failed.notice());
+  }
+
+  /**
+   * Messages stored and not yet answered: rows the agents have yet to finish, plus replies due and
+   * not yet delivered. What the admission of inbound requests is bounded by.
+   */
+  private long backlog() {
+    return supervisor.unfinished() + scheduler.due();
+  }
+
+  /**
+   * Counts a stored message as unfinished work of its sessions. After the router returned, so after
+   * its rows were committed, which is what {@link Supervisor#stored} needs to count each once.
+   */
+  private InboundOutcome counted(InboundOutcome outcome) {
+    if (outcome instanceof InboundOutcome.Stored stored) {
+      stored.sessionIds().forEach(sessionId -> supervisor.stored(sessionId, stored.messageId()));
+    }
+    return outcome;
   }
 
   private Router router() {
@@ -201,6 +224,18 @@ public final class Gateway implements AutoCloseable {
     counter(text, "switchboard_inbound_total", "outcome", "duplicate", in.duplicates());
     counter(text, "switchboard_inbound_total", "outcome", "dropped", in.dropped());
     counter(text, "switchboard_inbound_total", "outcome", "rejected", in.rejectedCount());
+    text.append("# HELP switchboard_inbound_shed_total Inbound requests answered 503 at once, by the bound they met.\n");
+    text.append("# TYPE switchboard_inbound_shed_total counter\n");
+    for (Admission.Reason reason : Admission.Reason.values()) {
+      counter(text, "switchboard_inbound_shed_total", "reason", reason.label, admission.shed(reason));
+    }
+    text.append("# HELP switchboard_inbound_in_flight Inbound requests being handled now.\n");
+    text.append("# TYPE switchboard_inbound_in_flight gauge\n");
+    text.append("switchboard_inbound_in_flight ").append(admission.inFlight()).append('\n');
+    text.append("# HELP switchboard_backlog Messages stored and not yet answered, by where they wait.\n");
+    text.append("# TYPE switchboard_backlog gauge\n");
+    text.append("switchboard_backlog{part=\"agents\"} ").append(supervisor.unfinished()).append('\n');
+    text.append("switchboard_backlog{part=\"deliveries\"} ").append(scheduler.due()).append('\n');
     text.append("# HELP switchboard_delivery_attempts_total Delivery attempts by outcome.\n");
     text.append("# TYPE switchboard_delivery_attempts_total counter\n");
     counter(text, "switchboard_delivery_attempts_total", "outcome", "delivered", out.deliveredCount());

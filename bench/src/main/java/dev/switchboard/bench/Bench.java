@@ -136,9 +136,11 @@ final class Bench {
     try (GatewayProcess gateway = start(workDir, name)) {
       RoundTripScenario.Result r = RoundTripScenario.run(gateway, spec);
       say(String.format(Locale.ROOT,
-          "round trip %s at %s msg/s over %d chats: sent %d, stored %d, answered %d;"
-              + " p50 %s p90 %s p99 %s max %s; gateway CPU %s",
+          "round trip %s at %s msg/s over %d chats: sent %d, stored %d, shed %d, no answer %d,"
+              + " answered %d; p50 %s p90 %s p99 %s max %s; gateway CPU %s",
           agent, Format.rate(rate), chats.size(), r.measured().sent(), r.measured().acked(),
+          r.measured().shed(),
+          r.measured().failed() + r.measured().timedOut() + r.measured().unfinished(),
           r.answered(), Format.ms(r.roundTrip(), r.roundTrip().p50Ms()),
           Format.ms(r.roundTrip(), r.roundTrip().p90Ms()),
           Format.ms(r.roundTrip(), r.roundTrip().p99Ms()),

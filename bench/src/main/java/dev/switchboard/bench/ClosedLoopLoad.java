@@ -26,14 +26,17 @@ final class ClosedLoopLoad {
   static Result forDuration(
       WebhookClient client, int clients, List<String> chats, String idPrefix, Duration duration)
       throws InterruptedException {
-    return run(client, clients, chats, idPrefix, duration, Long.MAX_VALUE);
+    return run(client, clients, chats, idPrefix, duration, Long.MAX_VALUE, false);
   }
 
-  /** Posts one message to each chat (at most {@code timeout} long). */
+  /**
+   * Posts one message to each chat (at most {@code timeout} long); a message the gateway sheds is
+   * posted again after its {@code Retry-After} (see {@link WebhookClient#postUntilTaken}).
+   */
   static Result oncePerChat(
       WebhookClient client, int clients, List<String> chats, String idPrefix, Duration timeout)
       throws InterruptedException {
-    return run(client, clients, chats, idPrefix, timeout, chats.size());
+    return run(client, clients, chats, idPrefix, timeout, chats.size(), true);
   }
 
   private static Result run(
@@ -42,7 +45,8 @@ final class ClosedLoopLoad {
       List<String> chats,
       String idPrefix,
       Duration duration,
-      long budget)
+      long budget,
+      boolean untilTaken)
       throws InterruptedException {
     Latencies acks = new Latencies();
     AtomicLong next = new AtomicLong();
@@ -63,7 +67,12 @@ final class ClosedLoopLoad {
                         && (n = next.getAndIncrement()) < budget) {
                       String chat = chats.get((int) (n % chats.size()));
                       try {
-                        WebhookClient.Ack ack = client.post(chat, idPrefix + n, "bench message " + n);
+                        String id = idPrefix + n;
+                        String text = "bench message " + n;
+                        WebhookClient.Ack ack =
+                            untilTaken
+                                ? client.postUntilTaken(chat, id, text, duration)
+                                : client.post(chat, id, text);
                         if (ack.stored()) {
                           acked.incrementAndGet();
                           acks.add(ack.nanos());

@@ -44,6 +44,35 @@ final class GatewayProbe {
     return new Agents(agents.path("running").asInt(-1), agents.path("queued").asInt(-1));
   }
 
+  /** Inbound requests the gateway shed so far, by the bound they met (empty: it does not shed). */
+  record Shed(long inFlight, long backlog) {
+    Shed minus(Shed earlier) {
+      return new Shed(inFlight - earlier.inFlight, backlog - earlier.backlog);
+    }
+  }
+
+  java.util.Optional<Shed> shed() throws IOException, InterruptedException {
+    return shedIn(get("/metrics"));
+  }
+
+  static java.util.Optional<Shed> shedIn(String metrics) {
+    java.util.OptionalLong inFlight = value(metrics, "switchboard_inbound_shed_total{reason=\"in_flight\"} ");
+    java.util.OptionalLong backlog = value(metrics, "switchboard_inbound_shed_total{reason=\"backlog\"} ");
+    if (inFlight.isEmpty() || backlog.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new Shed(inFlight.getAsLong(), backlog.getAsLong()));
+  }
+
+  private static java.util.OptionalLong value(String metrics, String prefix) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(prefix)) {
+        return java.util.OptionalLong.of(Long.parseLong(line.substring(prefix.length()).trim()));
+      }
+    }
+    return java.util.OptionalLong.empty();
+  }
+
   /** The delivered count of a {@code /metrics} text. */
   static long deliveredIn(String metrics) {
     for (String line : metrics.split("\n")) {

@@ -27,8 +27,21 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 final class LoopbackHttp implements AutoCloseable {
   private static final int MAX_HEADER_LINE = 16 * 1024;
 
-  /** A response: its status and body. */
-  record Response(int status, byte[] body) {}
+  /** A response: its status, its {@code Retry-After} header (null when absent) and its body. */
+  record Response(int status, String retryAfter, byte[] body) {
+    Response(int status, byte[] body) {
+      this(status, null, body);
+    }
+  }
+
+  /** No connection could be made (refused, or not accepted within the connect timeout). */
+  static final class ConnectFailed extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ConnectFailed(IOException cause) {
+      super("could not connect: " + cause.getMessage(), cause);
+    }
+  }
 
   private static final class Connection implements AutoCloseable {
     final Socket socket;
@@ -97,7 +110,11 @@ final class LoopbackHttp implements AutoCloseable {
     Socket socket = new Socket();
     try {
       socket.setTcpNoDelay(true);
-      socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) connectTimeout.toMillis());
+      try {
+        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) connectTimeout.toMillis());
+      } catch (IOException e) {
+        throw new ConnectFailed(e);
+      }
       Connection c = new Connection(socket, open);
       open.add(c);
       if (closed) {
@@ -152,6 +169,7 @@ final class LoopbackHttp implements AutoCloseable {
       }
       int code = Integer.parseInt(status.substring(9, 12));
       long length = -1;
+      String retryAfter = null;
       boolean chunked = false;
       boolean close = status.startsWith("HTTP/1.0");
       for (String line = line(c.in, c.in.read()); !line.isEmpty(); line = line(c.in, c.in.read())) {
@@ -165,6 +183,7 @@ final class LoopbackHttp implements AutoCloseable {
           case "content-length" -> length = Long.parseLong(value);
           case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
           case "connection" -> close |= value.equalsIgnoreCase("close");
+          case "retry-after" -> retryAfter = value;
           default -> {}
         }
       }
@@ -185,7 +204,7 @@ final class LoopbackHttp implements AutoCloseable {
       } else {
         idle.get(key).offerFirst(c);
       }
-      return new Response(code, content);
+      return new Response(code, retryAfter, content);
     } catch (IOException | RuntimeException e) {
       c.close();
       if (!started

@@ -76,7 +76,8 @@ final class MarkdownReport {
     }
     line();
     if (!r.everyMessageAnswered()) {
-      line("**Not every message sent in the round-trip runs was answered**; see the tables below.");
+      line("**Not every message sent in the round-trip runs was answered** (with a `202` and its"
+          + " reply, or a `503` with `Retry-After`); see the tables below.");
       line();
     }
   }
@@ -177,7 +178,11 @@ final class MarkdownReport {
         + " `replyTo`.");
     line("- **Round trip** = reply received by the reader − message due. A sender that falls"
         + " behind counts against the figure; *sender lag* (sent − due) shows that it did not."
-        + " **Ack** = `POST` until its `202` (stored durably).");
+        + " **Ack** = `POST` until its `202` (stored durably). *Shed (503)* are posts the gateway"
+        + " refused at once because it was full (it stores nothing for them); *no answer* are"
+        + " posts that got no HTTP answer at all (no connection, a connection closed or reset, or"
+        + " no answer within " + Format.duration(WebhookClient.POST_TIMEOUT) + "); the notes"
+        + " under the tables break both down.");
     line("- **Phases.** Every rate runs on a fresh gateway. Each chat first gets one message and"
         + " its reply (so every session and agent exists), then " + Format.duration(spec.warmup())
         + " of warm-up at the same rate, then the measured " + Format.duration(spec.duration())
@@ -207,15 +212,17 @@ final class MarkdownReport {
   }
 
   private void roundTripTables(List<RoundTripScenario.Result> results, boolean agents) {
-    row("rate (msg/s)", "chats", "sent", "stored (202)", "answered", "round trip min", "p50",
-        "p90", "p99", "max", "ack p50", "ack p99", "sender lag p99");
+    row("rate (msg/s)", "chats", "sent", "stored (202)", "shed (503)", "no answer", "answered",
+        "round trip min", "p50", "p90", "p99", "max", "ack p50", "ack p99", "sender lag p99");
     row("---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:",
-        "---:", "---:");
+        "---:", "---:", "---:", "---:");
     for (RoundTripScenario.Result x : results) {
       Latencies.Summary rt = x.roundTrip();
       Latencies.Summary ack = x.measured().ack();
+      OpenLoopSender.Result m = x.measured();
       row(Format.rate(x.spec().rate()), Integer.toString(x.spec().chatCount()),
-          Format.count(x.measured().sent()), Format.count(x.measured().acked()),
+          Format.count(m.sent()), Format.count(m.acked()), Format.count(m.shed()),
+          Format.count(m.failed() + m.timedOut() + m.unfinished()),
           Format.count(x.answered()), Format.ms(rt, rt.minMs()), Format.ms(rt, rt.p50Ms()),
           Format.ms(rt, rt.p90Ms()),
           Format.ms(rt, rt.p99Ms()), Format.ms(rt, rt.maxMs()), Format.ms(ack, ack.p50Ms()),
@@ -261,10 +268,23 @@ final class MarkdownReport {
   private static String problems(RoundTripScenario.Result x) {
     StringBuilder p = new StringBuilder();
     OpenLoopSender.Result m = x.measured();
-    append(p, m.refused(), "refused (not 202)");
-    append(p, m.timedOut(), "posts timed out (no answer within "
+    if (m.shed() > 0) {
+      String bounds =
+          x.shed()
+              .map(s -> "; the gateway counted " + Format.count(s.inFlight())
+                  + " at its in-flight bound and " + Format.count(s.backlog()) + " at its backlog bound")
+              .orElse("");
+      append(p, m.shed(), "posts shed with 503 (answered in p50 " + Format.ms(m.shedAnswer().p50Ms())
+          + ", p99 " + Format.ms(m.shedAnswer().p99Ms()) + ", max " + Format.ms(m.shedAnswer().maxMs())
+          + bounds + "), nothing stored for them");
+    }
+    append(p, m.shedWithoutRetryAfter(), "of those 503s without Retry-After");
+    append(p, m.refused(), "refused with another status (not 202 or 503)");
+    append(p, m.timedOut(), "posts timed out (sent, no answer within "
         + Format.duration(WebhookClient.POST_TIMEOUT) + ")");
-    append(p, m.failed(), "posts failed (connection error)");
+    append(p, m.connectFailed(), "posts failed to connect (refused, or not accepted within the"
+        + " connect timeout)");
+    append(p, m.closed(), "posts whose connection was closed or reset before the answer");
     append(p, m.unfinished(), "posts still unanswered when the run ended");
     append(p, x.unanswered(), "stored but never answered within the drain time");
     append(p, x.earlierUnanswered(), "warm-up messages never answered");

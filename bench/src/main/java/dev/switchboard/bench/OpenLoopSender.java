@@ -1,7 +1,7 @@
 package dev.switchboard.bench;
 
 import java.io.IOException;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,16 +21,30 @@ final class OpenLoopSender {
     this.tracker = tracker;
   }
 
-  /** What happened to the messages of one phase. */
+  /**
+   * What happened to the messages of one phase: stored ({@code 202}), shed ({@code 503}, and how
+   * many of those lacked a {@code Retry-After}), refused with another status, or failed without an
+   * answer: no connection made, the connection closed or reset before the answer, or no answer
+   * within {@link WebhookClient#POST_TIMEOUT}.
+   */
   record Result(
       long sent,
       long acked,
+      long shed,
+      long shedWithoutRetryAfter,
       long refused,
-      long failed,
+      long connectFailed,
+      long closed,
       long timedOut,
       long unfinished,
       Latencies.Summary ack,
-      Latencies.Summary lag) {}
+      Latencies.Summary shedAnswer,
+      Latencies.Summary lag) {
+    /** Posts that got no HTTP answer at all (a connection error of either kind). */
+    long failed() {
+      return connectFailed + closed;
+    }
+  }
 
   /**
    * Sends {@code round(rate * duration)} messages of {@code phase}, round-robin over {@code
@@ -48,10 +62,14 @@ final class OpenLoopSender {
     long count = Math.round(rate * duration.toNanos() / 1e9);
     double interval = 1e9 / rate;
     Latencies acks = new Latencies();
+    Latencies sheds = new Latencies();
     Latencies lags = new Latencies();
     AtomicLong acked = new AtomicLong();
+    AtomicLong shed = new AtomicLong();
+    AtomicLong shedWithoutRetryAfter = new AtomicLong();
     AtomicLong refused = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
+    AtomicLong connectFailed = new AtomicLong();
+    AtomicLong closed = new AtomicLong();
     AtomicLong timedOut = new AtomicLong();
     AtomicLong inFlight = new AtomicLong();
     long t0 = System.nanoTime() + Duration.ofMillis(1).toNanos();
@@ -72,17 +90,29 @@ final class OpenLoopSender {
                     acked.incrementAndGet();
                     acks.add(ack.nanos());
                   } else {
-                    refused.incrementAndGet();
+                    if (ack.status() == 503) {
+                      shed.incrementAndGet();
+                      sheds.add(ack.nanos());
+                      if (ack.retryAfter() == null) {
+                        shedWithoutRetryAfter.incrementAndGet();
+                      }
+                    } else {
+                      refused.incrementAndGet();
+                    }
                     tracker.withdraw(id);
                   }
-                } catch (HttpTimeoutException e) {
+                } catch (LoopbackHttp.ConnectFailed e) {
+                  connectFailed.incrementAndGet();
+                  tracker.withdraw(id);
+                } catch (SocketTimeoutException e) {
+                  // The request was sent; the gateway may still store it after the driver gave up.
                   timedOut.incrementAndGet();
                   tracker.withdraw(id);
                 } catch (IOException e) {
-                  failed.incrementAndGet();
+                  closed.incrementAndGet();
                   tracker.withdraw(id);
                 } catch (InterruptedException e) {
-                  failed.incrementAndGet();
+                  closed.incrementAndGet();
                   tracker.withdraw(id);
                   Thread.currentThread().interrupt();
                 } finally {
@@ -92,8 +122,8 @@ final class OpenLoopSender {
     }
     Pause.awaitCondition(() -> inFlight.get() == 0, completionTimeout);
     return new Result(
-        count, acked.get(), refused.get(), failed.get(), timedOut.get(), inFlight.get(),
-        acks.summary(),
-        lags.summary());
+        count, acked.get(), shed.get(), shedWithoutRetryAfter.get(), refused.get(),
+        connectFailed.get(), closed.get(), timedOut.get(), inFlight.get(),
+        acks.summary(), sheds.summary(), lags.summary());
   }
 }

@@ -41,6 +41,7 @@ final class RoundTripScenario {
       long unmatched,
       long unexpected,
       long readerErrors,
+      java.util.Optional<GatewayProbe.Shed> shed,
       long[] roundTripNanos,
       Latencies.Summary roundTrip,
       double gatewayCpuPercent,
@@ -50,9 +51,14 @@ final class RoundTripScenario {
       double rssMib,
       double peakRssMib,
       double agentsRssMib) {
-    /** Every message sent in the run (prime, warm-up, measured) was stored and answered once. */
+    /**
+     * Every post of the run got an HTTP answer, {@code 202} or a {@code 503} with {@code
+     * Retry-After} (a gateway past its bound sheds load, and stores nothing for a shed post), and
+     * every message stored (prime, warm-up, measured) was answered once.
+     */
     boolean everyMessageAnswered() {
-      return measured.sent() == measured.acked()
+      return measured.sent() == measured.acked() + measured.shed()
+          && measured.shedWithoutRetryAfter() == 0
           && unanswered == 0
           && earlierUnanswered == 0
           && unmatched == 0
@@ -88,6 +94,8 @@ final class RoundTripScenario {
             POST_COMPLETION);
       }
 
+      GatewayProbe probe = new GatewayProbe(http, gateway.base());
+      java.util.Optional<GatewayProbe.Shed> shedBefore = shed(probe);
       ProcessStats.Sample gatewayBefore = gateway.sample();
       ProcessStats.Sample driverBefore = ProcessStats.sample(ProcessHandle.current().pid());
       OpenLoopSender.Result measured =
@@ -95,6 +103,11 @@ final class RoundTripScenario {
               POST_COMPLETION);
       ProcessStats.Sample gatewayAfter = gateway.sample();
       ProcessStats.Sample driverAfter = ProcessStats.sample(ProcessHandle.current().pid());
+      java.util.Optional<GatewayProbe.Shed> shedAfter = shed(probe);
+      java.util.Optional<GatewayProbe.Shed> shed =
+          shedBefore.isPresent() && shedAfter.isPresent()
+              ? java.util.Optional.of(shedAfter.get().minus(shedBefore.get()))
+              : java.util.Optional.empty();
       long agentsRss = gateway.agentsRssKib();
 
       Pause.awaitCondition(() -> tracker.waitingTotal() == 0, spec.drainTimeout());
@@ -113,6 +126,7 @@ final class RoundTripScenario {
           tracker.unmatched(),
           tracker.unexpectedText(),
           readers.errors(),
+          shed,
           sorted,
           Latencies.Summary.of(sorted),
           gatewayAfter.cpuPercentSince(gatewayBefore),
@@ -125,7 +139,21 @@ final class RoundTripScenario {
     }
   }
 
-  /** One message per chat, all at once; each chat's reader starts once its message is stored. */
+  /** The gateway's shed counts, when it has them and answers. */
+  private static java.util.Optional<GatewayProbe.Shed> shed(GatewayProbe probe)
+      throws InterruptedException {
+    try {
+      return probe.shed();
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * One message per chat, all at once; each chat's reader starts once its message is stored. A
+   * first message the gateway sheds (50 at once may pass its in-flight bound) is posted again
+   * after its {@code Retry-After}: these set the run up, they are not measured.
+   */
   private static void prime(
       WebhookClient client, ReplyReaders readers, ReplyTracker tracker, Spec spec)
       throws InterruptedException {
@@ -139,7 +167,8 @@ final class RoundTripScenario {
               .start(
                   () -> {
                     try {
-                      if (client.post(chat, id, "hello from the bench").stored()) {
+                      if (client.postUntilTaken(chat, id, "hello from the bench", POST_COMPLETION)
+                          .stored()) {
                         readers.start(chat);
                         return;
                       }

@@ -37,8 +37,11 @@ final class WebhookClient {
     return new LoopbackHttp(Duration.ofSeconds(5));
   }
 
-  /** The answer to a post: its status and how long it took from send to response. */
-  record Ack(int status, long nanos) {
+  /**
+   * The answer to a post: its status, its {@code Retry-After} (null when absent) and how long it
+   * took from send to response.
+   */
+  record Ack(int status, String retryAfter, long nanos) {
     boolean stored() {
       return status == 202;
     }
@@ -67,7 +70,36 @@ final class WebhookClient {
         Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json");
     long start = System.nanoTime();
     LoopbackHttp.Response response = http.send("POST", base.resolve(POST_PATH), headers, body, POST_TIMEOUT);
-    return new Ack(response.status(), System.nanoTime() - start);
+    return new Ack(response.status(), response.retryAfter(), System.nanoTime() - start);
+  }
+
+  /**
+   * Posts a chat message as an integrator that must get it in would: a {@code 503} (the gateway
+   * shed it) is posted again, with the same id, after its {@code Retry-After} (1 s without one),
+   * until another answer or {@code within} has passed. The id makes a repeat harmless: a message
+   * is never stored twice. For setting up a run's sessions, not for measuring.
+   */
+  Ack postUntilTaken(String chat, String id, String text, Duration within)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      Ack ack = post(chat, id, text);
+      if (ack.status() != 503) {
+        return ack;
+      }
+      Duration wait = retryAfter(ack.retryAfter());
+      if (System.nanoTime() + wait.toNanos() - deadline > 0) {
+        return ack;
+      }
+      Pause.of(wait);
+    }
+  }
+
+  private static Duration retryAfter(String header) {
+    if (header != null && header.matches("\\d{1,4}")) {
+      return Duration.ofSeconds(Math.max(1, Integer.parseInt(header)));
+    }
+    return Duration.ofSeconds(1);
   }
 
   /**

@@ -29,12 +29,21 @@ final class AckSync {
   private final Clock clock;
 
   private final Recurrences recurrences;
+  private final Unfinished unfinished;
 
   AckSync(CentralDb central, SessionFiles files, Clock clock, java.time.ZoneId zone) {
+    this(central, files, clock, zone, new Unfinished());
+  }
+
+  /**
+   * @param unfinished settled to what each sync finds left (see {@link Unfinished})
+   */
+  AckSync(CentralDb central, SessionFiles files, Clock clock, java.time.ZoneId zone, Unfinished unfinished) {
     this.central = central;
     this.files = files;
     this.clock = clock;
     this.recurrences = new Recurrences(central, files, clock, zone);
+    this.unfinished = unfinished;
   }
 
   /** What is left of a session's inbound work after a sync. */
@@ -59,7 +68,19 @@ final class AckSync {
     long generation =
         central.read(
             c -> Jdbc.queryLong(c, "SELECT inbound_pending FROM session_work WHERE session_id = ?", sessionId));
+    long mark = unfinished.mark(sessionId);
     List<InboundRows.Pending> pending = files.readInbound(dir, InboundRows::pending);
+    Left left = sync(sessionId, dir, now, generation, pending);
+    unfinished.settle(
+        sessionId,
+        mark,
+        pending.stream().map(InboundRows.Pending::id).collect(java.util.stream.Collectors.toSet()),
+        left.due() + left.processing());
+    return left;
+  }
+
+  private Left sync(
+      String sessionId, Path dir, boolean now, long generation, List<InboundRows.Pending> pending) {
     if (pending.isEmpty()) {
       central.write(c -> {
         SessionWork.markIdle(c, sessionId, null, generation);

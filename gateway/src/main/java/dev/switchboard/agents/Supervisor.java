@@ -58,6 +58,7 @@ public final class Supervisor implements AutoCloseable {
   private final AgentSettings settings;
   private final Clock clock;
   private final AckSync acks;
+  private final Unfinished unfinished = new Unfinished();
   private final SessionWatcher watcher;
   private final Consumer<String> outboundListener;
   private final Consumer<FailedMessage> failures;
@@ -187,7 +188,7 @@ public final class Supervisor implements AutoCloseable {
     this.providers = Map.copyOf(providers);
     this.settings = settings;
     this.clock = clock;
-    this.acks = new AckSync(central, files, clock, settings.timezone());
+    this.acks = new AckSync(central, files, clock, settings.timezone(), unfinished);
     this.outboundListener = outboundListener;
     this.watcher = new SessionWatcher(this::onOutboundChange, pollInterval);
     this.timer =
@@ -231,6 +232,22 @@ public final class Supervisor implements AutoCloseable {
     if (agent != null) {
       agent.wake();
     }
+  }
+
+  /**
+   * Row {@code rowId} of a channel's message (or answer) was stored, and committed, for the session:
+   * counted as unfinished until an ack sync finds it finished (see {@link #unfinished()}).
+   */
+  public void stored(String sessionId, String rowId) {
+    unfinished.arrived(sessionId, rowId);
+  }
+
+  /**
+   * Inbound rows the agents have yet to finish, due or in processing, across sessions: as of each
+   * session's last ack sync, plus the rows stored for it since. Read on every inbound request.
+   */
+  public long unfinished() {
+    return unfinished.total();
   }
 
   /** Sessions whose agent is running or starting. */

@@ -129,7 +129,7 @@ public final class ConfigLoader {
   }
 
   private Http http(Node http) {
-    http.rejectUnknown(Set.of("host", "port", "maxBodyBytes"));
+    http.rejectUnknown(Set.of("host", "port", "maxBodyBytes", "admission"));
     int port =
         env("SWITCHBOARD_HTTP_PORT")
             .map(value -> parsePort(value, "SWITCHBOARD_HTTP_PORT"))
@@ -142,7 +142,26 @@ public final class ConfigLoader {
     if (maxBody < 1024) {
       throw new ConfigException(http.name("maxBodyBytes") + " must be at least 1024");
     }
-    return new Http(host, port, maxBody);
+    return new Http(host, port, maxBody, admission(http.child("admission")));
+  }
+
+  private static GatewayConfig.Admission admission(Node admission) {
+    admission.rejectUnknown(Set.of("maxInFlight", "maxBacklog", "retryAfter"));
+    GatewayConfig.Admission defaults = GatewayConfig.Admission.DEFAULTS;
+    int maxInFlight = admission.integer("maxInFlight", defaults.maxInFlight());
+    if (maxInFlight < 1) {
+      throw new ConfigException(admission.name("maxInFlight") + " must be at least 1");
+    }
+    int maxBacklog = admission.integer("maxBacklog", defaults.maxBacklog());
+    if (maxBacklog < 1) {
+      throw new ConfigException(admission.name("maxBacklog") + " must be at least 1");
+    }
+    Duration retryAfter = admission.duration("retryAfter", defaults.retryAfter());
+    if (retryAfter.toSeconds() < 1) {
+      throw new ConfigException(
+          admission.name("retryAfter") + " must be at least 1s (Retry-After counts whole seconds)");
+    }
+    return new GatewayConfig.Admission(maxInFlight, maxBacklog, retryAfter);
   }
 
   private ZoneId timezone(Node top) {

@@ -59,7 +59,32 @@ public record GatewayConfig(
   }
 
   /** The HTTP server. {@code port} 0 picks a free port. */
-  public record Http(String host, int port, long maxBodyBytes) {}
+  public record Http(String host, int port, long maxBodyBytes, Admission admission) {
+    public Http {
+      requireNonNull(admission, "admission is null");
+    }
+
+    /** A server with the default admission bounds. */
+    public Http(String host, int port, long maxBodyBytes) {
+      this(host, port, maxBodyBytes, Admission.DEFAULTS);
+    }
+  }
+
+  /**
+   * When inbound webhook requests are shed with {@code 503} and {@code Retry-After}.
+   *
+   * @param maxInFlight inbound requests handled at once; one more is shed
+   * @param maxBacklog stored messages not yet answered (agents' unfinished inbound rows plus due
+   *     replies not yet delivered) at or past which inbound requests are shed
+   * @param retryAfter what a shed request's {@code Retry-After} asks for
+   */
+  public record Admission(int maxInFlight, int maxBacklog, Duration retryAfter) {
+    public static final Admission DEFAULTS = new Admission(32, 1000, Duration.ofSeconds(2));
+
+    public Admission {
+      requireNonNull(retryAfter, "retryAfter is null");
+    }
+  }
 
   /** One channel's section: whether it runs, and its own settings, flattened. */
   public record ChannelSection(boolean enabled, Map<String, String> settings) {

@@ -42,6 +42,7 @@ public final class DeliveryScheduler implements AutoCloseable {
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
+  private volatile long dueCount;
   private boolean signalled;
   private volatile boolean closed;
   private Thread loop;
@@ -69,6 +70,15 @@ public final class DeliveryScheduler implements AutoCloseable {
 
   public DeliveryStats stats() {
     return stats;
+  }
+
+  /**
+   * Deliveries due and not yet made (the replies waiting for the delivery part, in flight ones
+   * included), as counted at the last look for due rows: after every attempt, and whenever new
+   * replies are signalled.
+   */
+  public long due() {
+    return dueCount;
   }
 
   /** A hint that deliveries may be due now. */
@@ -105,7 +115,10 @@ public final class DeliveryScheduler implements AutoCloseable {
   /** Hands due rows to workers; returns whether more may be due than one batch held. */
   private boolean dispatchDue() {
     String now = Times.format(clock.instant());
-    List<Delivery> due = central.read(c -> Deliveries.due(c, now, BATCH));
+    List<Delivery> due = central.read(c -> {
+      dueCount = Deliveries.countDue(c, now);
+      return Deliveries.due(c, now, BATCH);
+    });
     int dispatched = 0;
     for (Delivery d : due) {
       String key = d.conversationKey();

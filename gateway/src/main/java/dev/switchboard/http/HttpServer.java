@@ -14,25 +14,41 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one HTTP server: channel webhooks under {@code /webhooks/<channel>/…}, {@code /health},
  * {@code /ready} and {@code /metrics}. Handlers run on virtual threads, so a channel's long poll
- * blocks nothing else. Bodies over the configured size are refused before a channel sees them.
+ * blocks nothing else. Bodies over the configured size are refused before a channel sees them, and
+ * so are inbound requests the gateway cannot take now ({@link Admission}: {@code 503} with {@code
+ * Retry-After}).
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
   private static final java.time.Duration IDLE_TIMEOUT = java.time.Duration.ofMinutes(5);
+  /**
+   * Connections the kernel completes and holds until the server accepts them. Java's default of 50
+   * overflows in a burst of new connections while the server is busy, and the kernel then drops
+   * the clients' handshakes: they see a connection that fails or takes seconds to open instead of
+   * a prompt answer (a 503 when the gateway is full). The kernel caps it at {@code
+   * net.core.somaxconn}.
+   */
+  private static final int ACCEPT_QUEUE = 1024;
 
   private final Javalin app;
 
   /** What {@code /ready} reports: whether the gateway is ready, and the details as JSON. */
   public record Readiness(boolean ready, String json) {}
 
+  /**
+   * @param admission decides which inbound requests (every route but a {@code GET}) are taken
+   */
   public HttpServer(
       String host,
       int port,
@@ -40,11 +56,24 @@ public final class HttpServer implements AutoCloseable {
       ChannelHost channels,
       List<MountedRoute> routes,
       Supplier<Readiness> readiness,
-      Supplier<String> metrics) {
+      Supplier<String> metrics,
+      Admission admission) {
     this.app =
         Javalin.create(
             config -> {
               config.startup.showJavalinBanner = false;
+              config.jetty.addConnector(
+                  (server, httpConfig) -> {
+                    ServerConnector connector =
+                        new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                    connector.setHost(host);
+                    connector.setPort(port);
+                    connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                    // Jetty closes a connection after 30 s without traffic, which would cut long
+                    // polls short; channels may hold a request open for minutes.
+                    connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                    return connector;
+                  });
               config.concurrency.useVirtualThreads = true;
               config.http.maxRequestSize = maxBodyBytes;
               config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
@@ -60,9 +89,12 @@ public final class HttpServer implements AutoCloseable {
               for (MountedRoute mounted : routes) {
                 String path = "/webhooks/" + mounted.channelType()
                     + (mounted.route().path().isEmpty() ? "" : "/" + mounted.route().path());
+                Handler handler = webhook(channels, mounted);
                 config.routes.addEndpoint(
                     io.javalin.router.Endpoint.create(method(mounted.route().method()), path)
-                        .handler(webhook(channels, mounted)));
+                        .handler(mounted.route().method() == WebhookRoute.Method.GET
+                            ? handler
+                            : admitted(admission, handler)));
               }
               config.routes.exception(
                   Exception.class,
@@ -71,14 +103,7 @@ public final class HttpServer implements AutoCloseable {
                     ctx.status(500).json(Map.of("error", "internal error"));
                   });
             });
-    app.start(host, port);
-    // Jetty closes a connection after 30 s without traffic, which would cut long polls short;
-    // channels may hold a request open for minutes. Applies to every connection accepted from now.
-    for (var connector : app.jettyServer().server().getConnectors()) {
-      if (connector instanceof org.eclipse.jetty.server.AbstractConnector c) {
-        c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
-      }
-    }
+    app.start();
   }
 
   public int port() {
@@ -91,6 +116,33 @@ public final class HttpServer implements AutoCloseable {
       case POST -> HandlerType.POST;
       case PUT -> HandlerType.PUT;
       case DELETE -> HandlerType.DELETE;
+    };
+  }
+
+  /**
+   * Sheds an inbound request the gateway cannot take now, before the channel sees it. Only {@code
+   * GET} routes are exempt: they read (long polls of replies, platforms' verification handshakes)
+   * and some are held open for minutes by design, while every route that stores is a {@code POST},
+   * {@code PUT} or {@code DELETE}.
+   */
+  private static Handler admitted(Admission admission, Handler handler) {
+    return ctx -> {
+      // The body is read first (Javalin keeps it for the handler): a client that sends it slowly
+      // holds no place among the requests in flight, or a few slow ones would shed everyone else.
+      ctx.bodyAsBytes();
+      Optional<Admission.Reason> shed = admission.enter();
+      if (shed.isPresent()) {
+        // No log line: under overload there is one per request, and /metrics counts them.
+        ctx.status(503)
+            .header("Retry-After", admission.retryAfter())
+            .json(Map.of("error", "the gateway is busy, retry later"));
+        return;
+      }
+      try {
+        handler.handle(ctx);
+      } finally {
+        admission.leave();
+      }
     };
   }
 

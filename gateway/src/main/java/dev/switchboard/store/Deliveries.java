@@ -88,6 +88,17 @@ public final class Deliveries {
   }
 
   /**
+   * How many deliveries are due by {@code now}: the rows {@link #due} walks, those that head their
+   * conversation and those that wait behind its head.
+   */
+  public static long countDue(Connection c, String now) throws SQLException {
+    return Jdbc.queryLong(
+        c,
+        "SELECT count(*) FROM deliveries WHERE status IN ('pending', 'scheduled') AND next_attempt_at <= ?",
+        now);
+  }
+
+  /**
    * When the earliest pending delivery due after {@code now} falls due, if any. Rows due already are
    * left out: they are in flight, or wait behind a row of their conversation that is.
    */

@@ -32,6 +32,14 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofMinutes(30), config.agents().idleTimeout());
     assertEquals(Duration.ofMillis(250), config.delivery().pollInterval());
     assertEquals("UTC", config.timezone().getId());
+    assertEquals(new GatewayConfig.Admission(32, 1000, Duration.ofSeconds(2)), config.http().admission());
+  }
+
+  @Test
+  void admission_bounds_are_read_from_the_http_section() {
+    GatewayConfig config =
+        parse("http:\n  admission: {maxInFlight: 4, maxBacklog: 50, retryAfter: 10s}\n", Map.of());
+    assertEquals(new GatewayConfig.Admission(4, 50, Duration.ofSeconds(10)), config.http().admission());
   }
 
   @Test
@@ -75,6 +83,10 @@ class ConfigLoaderTest {
           http: {port: eighty}                     | http.port must be a whole number
           agents: {idleTimeout: soon}              | agents.idleTimeout must be a duration such as 500ms
           agents: {maxRunning: 0}                  | agents.maxRunning must be at least 1
+          'http: {admission: {maxInFlight: 0}}'    | http.admission.maxInFlight must be at least 1
+          'http: {admission: {maxBacklog: -1}}'    | http.admission.maxBacklog must be at least 1
+          'http: {admission: {retryAfter: 500ms}}' | http.admission.retryAfter must be at least 1s
+          'http: {admission: {maxQueue: 5}}'       | unknown setting http.admission.maxQueue
           timezone: Mars/Olympus                   | timezone 'Mars/Olympus' is not a time zone
           agentGroups: [{name: x}]                 | agentGroups[0].folder is required
           wirings: [{channel: webhook, chat: a}]   | wirings[0].agentGroup is required

@@ -62,6 +62,11 @@ final class GatewayRun implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** {@code http://127.0.0.1:<port>}, the gateway's address. */
+  String base() {
+    return base;
+  }
+
   /** {@code /ready}'s body. */
   JsonNode ready() throws IOException, InterruptedException {
     return JSON.readTree(get("/ready", Duration.ofSeconds(10)).body());
