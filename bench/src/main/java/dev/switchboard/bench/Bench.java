@@ -38,6 +38,12 @@ final class Bench {
    * would be bounded by that churn rather than by the work of creating them.
    */
   static final int SCALE_MAX_RUNNING = 256;
+  /**
+   * The ingest gateways' {@code http.admission.maxBacklog}: ingest measures how fast messages are
+   * stored, and in its closed loop the agents fall behind, so the default bound (1,000 unanswered
+   * messages) would turn it into a measure of how fast they answer.
+   */
+  static final int INGEST_MAX_BACKLOG = 1_000_000;
   /** The longest the scale scenario's sessions may take to be created and answered. */
   private static final Duration SCALE_CREATION_TIMEOUT = Duration.ofMinutes(20);
 
@@ -156,7 +162,9 @@ final class Bench {
         new IngestScenario.Spec(
             chats, options.ingestClients(), options.ingestWarmup(), options.ingestDuration(),
             SESSION_CREATION_TIMEOUT);
-    try (GatewayProcess gateway = start(workDir, "ingest-" + chatCount)) {
+    String yaml =
+        GatewayConfigFile.yaml(root, options.maxRunning(), null, pythonChats(), INGEST_MAX_BACKLOG);
+    try (GatewayProcess gateway = startIn(folder(workDir, "ingest-" + chatCount), yaml)) {
       IngestScenario.Result r = IngestScenario.run(gateway, spec);
       say(String.format(Locale.ROOT,
           "ingest over %d chats, %d clients: %s msg/s stored; ack p50 %s p99 %s",

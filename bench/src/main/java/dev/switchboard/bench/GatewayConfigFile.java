@@ -26,13 +26,25 @@ final class GatewayConfigFile {
    * (else the gateway's default).
    */
   static String yaml(Path root, int maxRunning, Duration idleTimeout, List<String> pythonChats) {
+    return yaml(root, maxRunning, idleTimeout, pythonChats, 0);
+  }
+
+  /**
+   * The same, with {@code http.admission.maxBacklog} set to {@code maxBacklog} when it is above
+   * zero (else the gateway's default).
+   */
+  static String yaml(
+      Path root, int maxRunning, Duration idleTimeout, List<String> pythonChats, int maxBacklog) {
     Path agent = root.resolve("examples/agents/python/echo_agent.py");
     StringBuilder yaml = new StringBuilder();
     yaml.append("# Written by the benchmark driver (bench/, dev.switchboard.bench).\n")
         .append("# dataDir, pluginsDir, http.port and the webhook token come from the environment.\n")
         .append("http:\n")
-        .append("  host: 127.0.0.1\n")
-        .append("channels:\n")
+        .append("  host: 127.0.0.1\n");
+    if (maxBacklog > 0) {
+      yaml.append("  admission:\n").append("    maxBacklog: ").append(maxBacklog).append('\n');
+    }
+    yaml.append("channels:\n")
         .append("  webhook: {}\n")
         .append("agents:\n")
         .append("  maxRunning: ").append(maxRunning).append('\n');

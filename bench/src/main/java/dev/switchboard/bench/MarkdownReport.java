@@ -317,7 +317,10 @@ final class MarkdownReport {
         + " phase stores into existing sessions; *first message per chat* is how fast those"
         + " sessions were created (a session is a folder with two SQLite files). The echo agents"
         + " answer in the background meanwhile (at most `agents.maxRunning` at once), as they"
-        + " would in service.");
+        + " would in service. They fall behind in a closed loop, so these gateways get"
+        + " `http.admission.maxBacklog: " + Format.count(Bench.INGEST_MAX_BACKLOG) + "`: with the"
+        + " default (1,000 unanswered messages) the gateway would shed posts with `503` and this"
+        + " would measure how fast the agents answer rather than how fast messages are stored.");
     line();
     row("chats", "clients", "stored msg/s", "÷ SQLite DELETE+FULL commit rate",
         "÷ bare Javalin rate", "ack p50", "ack p99", "ack max", "not stored", "gateway CPU",
