@@ -44,6 +44,11 @@ final class Bench {
    * messages) would turn it into a measure of how fast they answer.
    */
   static final int INGEST_MAX_BACKLOG = 1_000_000;
+  /**
+   * The second ingest series' {@code agents.maxRunning}: one agent at a time answers, so the
+   * gateway's two cores go to storing and the figure is the store path's.
+   */
+  static final int INGEST_STORE_MAX_RUNNING = 1;
   /** The longest the scale scenario's sessions may take to be created and answered. */
   private static final Duration SCALE_CREATION_TIMEOUT = Duration.ofMinutes(20);
 
@@ -90,8 +95,10 @@ final class Bench {
     }
     List<IngestScenario.Result> ingest = new ArrayList<>();
     if (options.runs(BenchOptions.Scenario.INGEST)) {
-      for (int chats : options.ingestChats()) {
-        ingest.add(ingest(workDir, chats));
+      for (int maxRunning : List.of(options.maxRunning(), INGEST_STORE_MAX_RUNNING)) {
+        for (int chats : options.ingestChats()) {
+          ingest.add(ingest(workDir, chats, maxRunning));
+        }
       }
     }
     Optional<ScaleScenario.Result> scale = Optional.empty();
@@ -156,19 +163,21 @@ final class Bench {
     }
   }
 
-  private IngestScenario.Result ingest(Path workDir, int chatCount) throws InterruptedException {
+  private IngestScenario.Result ingest(Path workDir, int chatCount, int maxRunning)
+      throws InterruptedException {
     List<String> chats = IntStream.range(0, chatCount).mapToObj(i -> "in-" + i).toList();
     IngestScenario.Spec spec =
         new IngestScenario.Spec(
             chats, options.ingestClients(), options.ingestWarmup(), options.ingestDuration(),
-            SESSION_CREATION_TIMEOUT);
+            SESSION_CREATION_TIMEOUT, maxRunning);
     String yaml =
-        GatewayConfigFile.yaml(root, options.maxRunning(), null, pythonChats(), INGEST_MAX_BACKLOG);
-    try (GatewayProcess gateway = startIn(folder(workDir, "ingest-" + chatCount), yaml)) {
+        GatewayConfigFile.yaml(root, maxRunning, null, pythonChats(), INGEST_MAX_BACKLOG);
+    try (GatewayProcess gateway =
+        startIn(folder(workDir, "ingest-" + chatCount + "-agents-" + maxRunning), yaml)) {
       IngestScenario.Result r = IngestScenario.run(gateway, spec);
       say(String.format(Locale.ROOT,
-          "ingest over %d chats, %d clients: %s msg/s stored; ack p50 %s p99 %s",
-          chatCount, spec.clients(), Format.rate(r.measured().ackedPerSecond()),
+          "ingest over %d chats, %d clients, agents.maxRunning %d: %s msg/s stored; ack p50 %s p99 %s",
+          chatCount, spec.clients(), maxRunning, Format.rate(r.measured().ackedPerSecond()),
           Format.ms(r.measured().ack(), r.measured().ack().p50Ms()),
           Format.ms(r.measured().ack(), r.measured().ack().p99Ms())));
       return r;

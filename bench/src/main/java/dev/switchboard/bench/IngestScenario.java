@@ -11,8 +11,13 @@ import java.util.List;
  */
 final class IngestScenario {
   /** The chats, how many clients post at once, and the phases' lengths. */
+  /**
+   * @param maxRunning the gateway's {@code agents.maxRunning}: the run's default (agents answer as
+   *     in service) or {@link Bench#INGEST_STORE_MAX_RUNNING} (the store path nearly alone)
+   */
   record Spec(
-      List<String> chats, int clients, Duration warmup, Duration duration, Duration primeTimeout) {
+      List<String> chats, int clients, Duration warmup, Duration duration, Duration primeTimeout,
+      int maxRunning) {
     int chatCount() {
       return chats.size();
     }

@@ -321,16 +321,21 @@ final class MarkdownReport {
         + " `http.admission.maxBacklog: " + Format.count(Bench.INGEST_MAX_BACKLOG) + "`: with the"
         + " default (1,000 unanswered messages) the gateway would shed posts with `503` and this"
         + " would measure how fast the agents answer rather than how fast messages are stored.");
+    line("- **Two series.** With `agents.maxRunning` at the run's setting, the agents answer on"
+        + " the same two cores as in service; with `agents.maxRunning: " + Bench.INGEST_STORE_MAX_RUNNING
+        + "`, one agent at a time answers, so the cores go to storing and the figure is the store"
+        + " path's (HTTP, routing, the synced commit of the session's inbound.db).");
     line();
-    row("chats", "clients", "stored msg/s", "÷ SQLite DELETE+FULL commit rate",
+    row("chats", "agents.maxRunning", "clients", "stored msg/s", "÷ SQLite DELETE+FULL commit rate",
         "÷ bare Javalin rate", "ack p50", "ack p99", "ack max", "not stored", "gateway CPU",
         "driver CPU", "gateway RSS at end", "first message per chat");
     row("---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:",
-        "---:", "---:");
+        "---:", "---:", "---:");
     for (IngestScenario.Result x : r.ingest()) {
       ClosedLoopLoad.Result m = x.measured();
       double rate = m.ackedPerSecond();
-      row(Integer.toString(x.spec().chatCount()), Integer.toString(x.spec().clients()),
+      row(Integer.toString(x.spec().chatCount()), Integer.toString(x.spec().maxRunning()),
+          Integer.toString(x.spec().clients()),
           Format.rate(rate),
           limit().map(l -> Format.ratio(rate, l.sqliteDeletePerSecond())).orElse("n/a"),
           limit().map(l -> Format.ratio(rate, l.javalinPerSecond())).orElse("n/a"),

@@ -18,6 +18,7 @@ final class Targets {
   static final double SCALE_IDLE_RSS_MB = 300;
   static final long HISTORY_ROWS = 1_000_000;
   static final double HISTORY_RATIO = 2;
+  static final double INGEST_SHARE = 0.5;
 
   private Targets() {}
 
@@ -67,6 +68,7 @@ final class Targets {
                             + " idle",
                         verdict(idle.rssMib() * Format.MIB < IDLE_RSS_MB * 1e6)))
             .orElse(new Check(idleTarget, "not run", Verdict.NOT_MEASURED)));
+    checks.addAll(ingest(results));
     checks.addAll(scale(results));
     checks.add(history(results));
     checks.add(
@@ -136,5 +138,46 @@ final class Targets {
 
   private static Verdict verdict(boolean pass) {
     return pass ? Verdict.PASS : Verdict.FAIL;
+  }
+
+  /**
+   * Ingest against the disk's rate of synced commits: judged on the store-path series (one agent
+   * at a time), with the series where agents answer as in service shown beside it.
+   */
+  private static List<Check> ingest(BenchResults results) {
+    List<Check> checks = new ArrayList<>();
+    Optional<MachineLimits.Result> limits = results.limits();
+    for (IngestScenario.Result store : results.ingest()) {
+      if (store.spec().maxRunning() != Bench.INGEST_STORE_MAX_RUNNING) {
+        continue;
+      }
+      int chats = store.spec().chatCount();
+      String target =
+          "ingest ≥ 50 % of the SQLite DELETE+FULL commit rate over " + Format.count(chats)
+              + (chats == 1 ? " chat" : " chats") + " (store path)";
+      if (limits.isEmpty()) {
+        checks.add(new Check(target, "no limit measured", Verdict.NOT_MEASURED));
+        continue;
+      }
+      double limit = limits.get().sqliteDeletePerSecond();
+      double rate = store.measured().ackedPerSecond();
+      String inService =
+          results.ingest().stream()
+              .filter(x -> x.spec().chatCount() == chats && x.spec().maxRunning() != Bench.INGEST_STORE_MAX_RUNNING)
+              .findFirst()
+              .map(
+                  x ->
+                      "; with agents answering as in service "
+                          + Format.rate(x.measured().ackedPerSecond()) + " msg/s, "
+                          + Format.ratio(x.measured().ackedPerSecond(), limit))
+              .orElse("");
+      checks.add(
+          new Check(
+              target,
+              Format.rate(rate) + " msg/s against " + Format.rate(limit) + " commits/s, "
+                  + Format.ratio(rate, limit) + inService,
+              verdict(rate >= INGEST_SHARE * limit)));
+    }
+    return checks;
   }
 }
