@@ -34,7 +34,7 @@ class BadConfigStartupTest {
     String stderr = gateway.log();
     assertTrue(stderr.contains("configuration problem"), stderr);
     assertTrue(stderr.contains("unknown setting http.prot"), stderr);
-    assertTrue(stderr.contains("known here: host, maxBodyBytes, port"), stderr);
+    assertTrue(stderr.contains("known here: admission, host, maxBodyBytes, port"), stderr);
     assertFalse(Files.exists(gateway.dataDir().resolve("switchboard.db")), "it touched the store");
   }
 

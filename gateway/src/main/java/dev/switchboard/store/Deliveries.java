@@ -87,14 +87,22 @@ public final class Deliveries {
         limit);
   }
 
+  /** The most a single conversation's due replies count in {@link #countDue}. */
+  public static final int DUE_PER_CONVERSATION = 20;
+
   /**
-   * How many deliveries are due by {@code now}: the rows {@link #due} walks, those that head their
-   * conversation and those that wait behind its head.
+   * How many deliveries are due by {@code now} (the rows {@link #due} walks, those that head their
+   * conversation and those that wait behind its head), each conversation counting at most
+   * {@link #DUE_PER_CONVERSATION}: replies of one conversation go out one at a time, so a long queue
+   * in one chat (an agent's flood, a chat the platform holds back) delays that chat and not the
+   * others, and must not make the gateway refuse everyone's messages.
    */
   public static long countDue(Connection c, String now) throws SQLException {
     return Jdbc.queryLong(
         c,
-        "SELECT count(*) FROM deliveries WHERE status IN ('pending', 'scheduled') AND next_attempt_at <= ?",
+        "SELECT COALESCE(SUM(MIN(n, " + DUE_PER_CONVERSATION + ")), 0) FROM (SELECT count(*) AS n"
+            + " FROM deliveries WHERE status IN ('pending', 'scheduled') AND next_attempt_at <= ?"
+            + " GROUP BY session_id, channel_type, platform_id)",
         now);
   }
 
