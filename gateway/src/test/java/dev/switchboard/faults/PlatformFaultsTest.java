@@ -3,8 +3,6 @@ package dev.switchboard.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.Await;
 import dev.switchboard.GatewayProcess;
 import dev.switchboard.GatewayProcesses;
@@ -15,10 +13,8 @@ import dev.switchboard.faults.CallbackPlatform.Call;
 import dev.switchboard.faults.CallbackPlatform.Hold;
 import dev.switchboard.faults.CallbackPlatform.Reset;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -31,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -49,7 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
  * so that the scenario takes seconds, not minutes.
  */
 class PlatformFaultsTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CALLBACK_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration INITIAL_BACKOFF = Duration.ofMillis(200);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
@@ -341,7 +335,7 @@ class PlatformFaultsTest {
    */
   private static List<String> refusalProblems(Path dataDir, String refusedReplyId) throws IOException {
     List<String> problems = new ArrayList<>();
-    try (Connection central = readOnly(dataDir.resolve("switchboard.db"));
+    try (Connection central = AgentNotices.readOnly(dataDir.resolve("switchboard.db"));
         Statement s = central.createStatement();
         ResultSet r = s.executeQuery("SELECT message_out_id, status, attempts, last_error FROM deliveries")) {
       while (r.next()) {
@@ -358,24 +352,7 @@ class PlatformFaultsTest {
     } catch (SQLException e) {
       problems.add("cannot read the deliveries: " + e);
     }
-    List<String> told = new ArrayList<>();
-    List<Path> inbound;
-    try (Stream<Path> files = Files.find(dataDir.resolve("sessions"), 3,
-        (path, attributes) -> path.getFileName().toString().equals("inbound.db"))) {
-      inbound = files.toList();
-    }
-    for (Path file : inbound) {
-      try (Connection c = readOnly(file);
-          Statement s = c.createStatement();
-          ResultSet r = s.executeQuery("SELECT platform_id, content FROM messages_in WHERE kind = 'system'")) {
-        while (r.next()) {
-          JsonNode content = JSON.readTree(r.getString(2));
-          told.add(r.getString(1) + " " + content.path("type").asText() + " " + content.path("messageOutId").asText());
-        }
-      } catch (SQLException e) {
-        problems.add("cannot read " + file + ": " + e);
-      }
-    }
+    List<String> told = AgentNotices.told(dataDir, problems);
     if (!told.equals(List.of(REFUSAL_CHAT + " delivery_failed " + refusedReplyId))) {
       problems.add("the agents were told " + told + "; one delivery_failed of " + refusedReplyId
           + " in chat " + REFUSAL_CHAT + " expected");
@@ -445,12 +422,6 @@ class PlatformFaultsTest {
 
   private static Action slow() {
     return new Answer(200, SLOW, null);
-  }
-
-  private static Connection readOnly(Path file) throws SQLException {
-    org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
-    config.setReadOnly(true);
-    return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
   }
 
   private static String config(String callbackUrl) {

@@ -3,11 +3,11 @@ package dev.switchboard.faults.platforms;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.Await;
 import dev.switchboard.GatewayProcess;
 import dev.switchboard.GatewayProcesses;
+import dev.switchboard.faults.AgentNotices;
 import dev.switchboard.faults.FaultReport;
 import dev.switchboard.faults.platforms.Bursts.Attempt;
 import dev.switchboard.faults.platforms.Bursts.Fault;
@@ -18,10 +18,8 @@ import dev.switchboard.faults.platforms.Bursts.Slow;
 import dev.switchboard.faults.platforms.Bursts.Timeout;
 import dev.switchboard.faults.platforms.Bursts.TooMany;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -35,7 +33,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -406,7 +403,7 @@ class PlatformBurstsTest {
     List<String> problems = new ArrayList<>();
     Map<String, Integer> attempts = new TreeMap<>();
     String refusedReplyId = null;
-    try (Connection central = readOnly(dataDir.resolve("switchboard.db"));
+    try (Connection central = AgentNotices.readOnly(dataDir.resolve("switchboard.db"));
         Statement s = central.createStatement();
         ResultSet r = s.executeQuery(
             "SELECT message_out_id, platform_id, content, status, attempts, last_error FROM deliveries")) {
@@ -435,24 +432,7 @@ class PlatformBurstsTest {
     if (attempts.size() != messages.size()) {
       problems.add(attempts.size() + " deliveries recorded for " + messages.size() + " messages");
     }
-    List<String> told = new ArrayList<>();
-    List<Path> inbound;
-    try (Stream<Path> files = Files.find(dataDir.resolve("sessions"), 3,
-        (path, attributes) -> path.getFileName().toString().equals("inbound.db"))) {
-      inbound = files.toList();
-    }
-    for (Path file : inbound) {
-      try (Connection c = readOnly(file);
-          Statement s = c.createStatement();
-          ResultSet r = s.executeQuery("SELECT platform_id, content FROM messages_in WHERE kind = 'system'")) {
-        while (r.next()) {
-          JsonNode content = JSON.readTree(r.getString(2));
-          told.add(r.getString(1) + " " + content.path("type").asText() + " " + content.path("messageOutId").asText());
-        }
-      } catch (SQLException e) {
-        problems.add("cannot read " + file + ": " + e);
-      }
-    }
+    List<String> told = AgentNotices.told(dataDir, problems);
     List<String> expected = List.of(refused.chat() + " delivery_failed " + refusedReplyId);
     if (!told.equals(expected)) {
       problems.add("the agents were told " + told + "; " + expected + " expected");
@@ -545,12 +525,6 @@ class PlatformBurstsTest {
   private static int number(Attempt attempt) {
     Matcher matcher = NUMBER.matcher(attempt.text());
     return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
-  }
-
-  private static Connection readOnly(Path file) throws SQLException {
-    org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
-    config.setReadOnly(true);
-    return DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), config.toProperties());
   }
 
   private static String config(FakePlatform platform) {
