@@ -1,6 +1,8 @@
 package dev.switchboard.faults;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Messages through a gateway's webhook channel, with the books kept: which message ids were
@@ -54,6 +57,38 @@ public final class WebhookTraffic {
 
   public String chatOf(int n) {
     return chats.get(Math.floorMod(n, chats.size()));
+  }
+
+  /**
+   * Posts {@code count} messages ({@code <prefix>-0}, …) round robin over the chats; each must be
+   * stored (202). {@code context} (the gateway's log, say) is added to a failure.
+   */
+  public void sendAccepted(String prefix, int count, Supplier<String> context) {
+    for (int i = 0; i < count; i++) {
+      String id = prefix + "-" + i;
+      Posted posted = post(chatOf(i), id, prefix + " " + i);
+      assertEquals(202, posted.status(), id + ": " + posted + "\n" + context.get());
+    }
+  }
+
+  /**
+   * Sends a refused message again every {@code pace}, as a platform would, until it is stored;
+   * meanwhile only 503 may come, and it fails once {@code timeout} has passed.
+   */
+  public void retryUntilStored(
+      String chat, String id, Duration pace, Duration timeout, Supplier<String> context) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Posted posted = post(chat, id, "retried " + id);
+      if (posted.status() == 202) {
+        return;
+      }
+      assertEquals(503, posted.status(), "a retry of " + id + ": " + posted + "\n" + context.get());
+      assertTrue(
+          System.nanoTime() < deadline,
+          id + " still refused " + timeout.toSeconds() + " s after the fault ended\n" + context.get());
+      pause(pace);
+    }
   }
 
   /** Posts one message; a 202 is booked as one that must get its reply. */

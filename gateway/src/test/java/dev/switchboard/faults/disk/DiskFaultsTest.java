@@ -108,7 +108,7 @@ class DiskFaultsTest {
 
   private void run(String scenario, Fault fault, Step clear, List<String> reasons) throws Exception {
     gateway.start();
-    sendAccepted("before", 12);
+    traffic.sendAccepted("before", 12, () -> gateway.logTail(30));
 
     String how = fault.inject();
     long faultStarted = System.nanoTime();
@@ -144,10 +144,12 @@ class DiskFaultsTest {
     clear.run();
     long cleared = System.nanoTime();
     for (String id : refused) {
-      retryUntilStored(id.equals("during-" + (FAULT_MESSAGES - 1)) ? "disk-new" : traffic.chatOf(Integer.parseInt(id.substring(7))), id);
+      traffic.retryUntilStored(
+          id.equals("during-" + (FAULT_MESSAGES - 1)) ? "disk-new" : traffic.chatOf(Integer.parseInt(id.substring(7))),
+          id, Duration.ofMillis(200), Duration.ofSeconds(60), () -> gateway.logTail(40));
     }
     Duration recovery = Duration.ofNanos(System.nanoTime() - cleared);
-    sendAccepted("after", 12);
+    traffic.sendAccepted("after", 12, () -> gateway.logTail(30));
 
     WebhookTraffic.Outcome outcome = traffic.awaitReplies(Duration.ofSeconds(150));
     assertEquals(List.of(), outcome.lost(), "messages answered 202 without a reply\n" + gateway.logTail(60));
@@ -164,28 +166,6 @@ class DiskFaultsTest {
             recovery,
             "503 with Retry-After while it lasted, never 202 or 500; the log names the cause;"
                 + " integrity_check ok; no restart"));
-  }
-
-  private void sendAccepted(String prefix, int count) {
-    for (int i = 0; i < count; i++) {
-      String id = prefix + "-" + i;
-      WebhookTraffic.Posted posted = traffic.post(traffic.chatOf(i), id, prefix + " " + i);
-      assertEquals(202, posted.status(), id + ": " + posted + "\n" + gateway.logTail(30));
-    }
-  }
-
-  /** Sends a refused message again, as a platform would, until it is stored (the deadline fails). */
-  private void retryUntilStored(String chat, String id) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      WebhookTraffic.Posted posted = traffic.post(chat, id, "retried " + id);
-      if (posted.status() == 202) {
-        return;
-      }
-      assertEquals(503, posted.status(), "a retry of " + id + ": " + posted);
-      assertTrue(System.nanoTime() < deadline, id + " still refused 60 s after the fault ended\n" + gateway.logTail(40));
-      Await.pause(Duration.ofMillis(200));
-    }
   }
 
 

@@ -105,14 +105,14 @@ class WriteFaultsTest {
     long started = System.nanoTime();
     gateway.start();
     // Every chat has its session files, its reply feed and an agent holding its files open.
-    sendAccepted("before", 12);
+    traffic.sendAccepted("before", 12, () -> gateway.logTail(30));
     assertEquals(List.of(), traffic.awaitReplies(Duration.ofSeconds(90)).lost(), "replies before the fault");
     Path data = gateway.dataDir();
     List<Path> paths = WriteFaults.pathsUnder(data);
 
     long held = System.nanoTime();
     holdAgents(data);
-    sendAccepted("held", CHATS.size());
+    traffic.sendAccepted("held", CHATS.size(), () -> gateway.logTail(30));
     Burst burst = new Burst();
     Await.until("the burst is under way", Duration.ofSeconds(30), () -> burst.sent.size() >= 6);
     faults = WriteFaults.attach(gateway.pid(), paths, errno, folder.resolve("injected.trace"));
@@ -134,10 +134,10 @@ class WriteFaultsTest {
         "the held agents' writes were failed (held " + seconds(heldFor) + ", within their 5 s busy"
             + " timeout?): " + byFile + "\n" + gateway.logTail(40));
     for (Sent sent : refused) {
-      retryUntilStored(sent.chat(), sent.id());
+      traffic.retryUntilStored(sent.chat(), sent.id(), RETRY_PACE, Duration.ofSeconds(60), () -> gateway.logTail(40));
     }
     Duration recovery = Duration.ofNanos(System.nanoTime() - cleared);
-    sendAccepted("after", 12);
+    traffic.sendAccepted("after", 12, () -> gateway.logTail(30));
 
     WebhookTraffic.Outcome outcome = traffic.awaitReplies(Duration.ofSeconds(150));
     Duration replied = Duration.ofNanos(System.nanoTime() - cleared);
@@ -285,27 +285,6 @@ class WriteFaultsTest {
   /** A post and when it went out. */
   private record Sent(String chat, String id, long at, WebhookTraffic.Posted posted) {}
 
-  private void sendAccepted(String prefix, int count) {
-    for (int i = 0; i < count; i++) {
-      String id = prefix + "-" + i;
-      WebhookTraffic.Posted posted = traffic.post(traffic.chatOf(i), id, prefix + " " + i);
-      assertEquals(202, posted.status(), id + ": " + posted + "\n" + gateway.logTail(30));
-    }
-  }
-
-  /** Sends a refused message again, as a platform would, until it is stored (the deadline fails). */
-  private void retryUntilStored(String chat, String id) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      WebhookTraffic.Posted posted = traffic.post(chat, id, "retried " + id);
-      if (posted.status() == 202) {
-        return;
-      }
-      assertEquals(503, posted.status(), "a retry of " + id + ": " + posted + "\n" + gateway.logTail(30));
-      assertTrue(System.nanoTime() < deadline, id + " still refused 60 s after the fault ended\n" + gateway.logTail(40));
-      Await.pause(RETRY_PACE);
-    }
-  }
 
   /** Which of the gateway's files an injected fault hit, from its trace line ({@code fd</path>}). */
   private static String fileKind(String line) {
