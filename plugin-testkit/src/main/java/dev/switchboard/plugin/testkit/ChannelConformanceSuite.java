@@ -41,7 +41,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,7 +153,7 @@ public abstract class ChannelConformanceSuite<P extends PlatformDriver> {
 
   @Test
   void close_leaves_no_threads_behind() throws Exception {
-    Set<Thread> before = ThreadCheck.liveThreads();
+    ThreadCheck.Snapshot before = ThreadCheck.snapshot();
     String chat = platform.groupChat();
     receive(PlatformMessage.plain(chat, platform.user(), "wake everything up"));
     deliver(chat, null, new Text("and answer"), null);
@@ -163,7 +162,8 @@ public abstract class ChannelConformanceSuite<P extends PlatformDriver> {
 
     assertEquals(
         List.of(),
-        ThreadCheck.stillAlive(before, platform::ownsThread, timeout()),
+        ThreadCheck.stillAlive(
+            before, platform::ownsThread, platform::ownsVirtualThread, timeout()),
         "threads the channel started and close() left running");
   }
 

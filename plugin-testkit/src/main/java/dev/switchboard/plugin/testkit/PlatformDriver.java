@@ -95,4 +95,13 @@ public interface PlatformDriver extends AutoCloseable {
   default boolean ownsThread(Thread thread) {
     return false;
   }
+
+  /**
+   * Whether a virtual thread is the fake platform's own, not the channel's: the suite's thread leak
+   * check ignores these. By default those running code of the driver's class or a class nested in
+   * it; a fake whose servers run elsewhere says so here.
+   */
+  default boolean ownsVirtualThread(VirtualThreadView thread) {
+    return thread.runs(getClass());
+  }
 }

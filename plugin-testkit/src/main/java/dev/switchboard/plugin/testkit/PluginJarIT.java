@@ -8,9 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@link PluginJarCheck} on the jar a plugin's build just packaged. The plugin parent POM runs
- * it with Maven Failsafe in the {@code integration-test} phase (the jar exists only after {@code
- * package}), passing the jar's path as the system property {@code switchboard.plugin.jar}; a plugin
- * writes no code for it.
+ * it with Maven Failsafe at the end of the {@code package} phase, after the jar is made, passing the
+ * jar's path as the system property {@code switchboard.plugin.jar}; a plugin writes no code for it.
  */
 public class PluginJarIT {
   static final String JAR_PROPERTY = "switchboard.plugin.jar";

@@ -48,7 +48,17 @@ class ChannelConformanceSuiteTest {
     "AUTH_FAILURE_AS_TRANSIENT, an_auth_failure_is_permanent",
     "FILES_LEFT_OUT, delivers_files",
     "LOCK_KEPT_AFTER_CLOSE, a_channel_restarted_over_its_data_folder_works_again",
-    "THREAD_LEFT_RUNNING, close_leaves_no_threads_behind"
+    "THREAD_LEFT_RUNNING, close_leaves_no_threads_behind",
+    "VIRTUAL_THREAD_LEFT_RUNNING, close_leaves_no_threads_behind",
+    "CLOSE_FAILS_UNSTARTED, a_channel_that_never_started_closes_quietly",
+    "SENDER_NAME_LOST, a_message_carries_its_ids_chat_sender_and_text",
+    "ATTACHMENTS_DROPPED, an_attachment_is_downloaded_into_the_channel_data_folder",
+    "OUTBOUND_THREAD_IGNORED, delivers_text_into_a_thread",
+    "WRONG_ID_RETURNED, delivers_text_to_the_chat",
+    "REPLIES_REFUSED, a_started_channel_takes_a_message_and_delivers_a_reply",
+    "EDIT_POSTED_AS_NEW, edits_a_delivered_message",
+    "REACTION_DROPPED, reacts_to_a_message",
+    "OPTIONS_LOST, delivers_a_question_with_its_options"
   })
   void a_flawed_channel_fails_the_check_for_its_flaw(Flaw flaw, String check) {
     Map<String, String> outcomes = run(flaw, selectMethod(MemoryConformance.class, check));

@@ -43,6 +43,16 @@ final class MemoryChannel implements Channel {
     FILES_LEFT_OUT,
     LOCK_KEPT_AFTER_CLOSE,
     THREAD_LEFT_RUNNING,
+    VIRTUAL_THREAD_LEFT_RUNNING,
+    CLOSE_FAILS_UNSTARTED,
+    SENDER_NAME_LOST,
+    ATTACHMENTS_DROPPED,
+    OUTBOUND_THREAD_IGNORED,
+    WRONG_ID_RETURNED,
+    REPLIES_REFUSED,
+    EDIT_POSTED_AS_NEW,
+    REACTION_DROPPED,
+    OPTIONS_LOST,
     CLAIMS_TEXT_ONLY
   }
 
@@ -71,6 +81,9 @@ final class MemoryChannel implements Channel {
     if (flaw == Flaw.THREAD_LEFT_RUNNING) {
       Thread.ofPlatform().daemon().name("memory-channel-forgotten").start(this::awaitForever);
     }
+    if (flaw == Flaw.VIRTUAL_THREAD_LEFT_RUNNING) {
+      Thread.ofVirtual().name("memory-channel-forgotten-virtual").start(this::awaitForever);
+    }
   }
 
   private void read() {
@@ -94,7 +107,7 @@ final class MemoryChannel implements Channel {
             ? event.id() + "-again-" + madeUpIds.incrementAndGet()
             : event.id();
     InboundEvent.Builder builder =
-        InboundEvent.builder(m.chat(), m.sender(), m.text())
+        InboundEvent.builder(m.chat(), sender(m.sender()), m.text())
             .messageId(id)
             .threadId(flaw == Flaw.THREADS_LOST ? null : m.thread())
             .addressing(
@@ -105,10 +118,14 @@ final class MemoryChannel implements Channel {
     if (m.replyTo() != null && flaw != Flaw.REPLIES_LOST) {
       builder.replyTo(new InboundEvent.ReplyTo(m.replyTo(), null, null));
     }
-    if (m.attachment() != null) {
+    if (m.attachment() != null && flaw != Flaw.ATTACHMENTS_DROPPED) {
       builder.attachment(download(event.id(), m.attachment()));
     }
     return builder.build();
+  }
+
+  private InboundEvent.Sender sender(InboundEvent.Sender sender) {
+    return flaw == Flaw.SENDER_NAME_LOST ? new InboundEvent.Sender(sender.id(), null, sender.bot()) : sender;
   }
 
   private Attachment download(String id, PlatformMessage.Attachment file) {
@@ -130,20 +147,37 @@ final class MemoryChannel implements Channel {
   @Override
   public DeliveryResult deliver(OutboundMessage message) {
     String chat = message.platformId();
+    String thread = flaw == Flaw.OUTBOUND_THREAD_IGNORED ? null : message.threadId();
+    if (message.replyToMessageId() != null && flaw == Flaw.REPLIES_REFUSED) {
+      return new DeliveryResult.Permanent("cannot reply to " + message.replyToMessageId());
+    }
     try {
       return new DeliveryResult.Delivered(
           switch (message.content()) {
-            case OutboundContent.Text text -> post(chat, message.threadId(), text);
+            case OutboundContent.Text text -> {
+              String id = post(chat, thread, text);
+              yield flaw == Flaw.WRONG_ID_RETURNED ? "made-up-" + id : id;
+            }
             case OutboundContent.Edit edit -> {
+              if (flaw == Flaw.EDIT_POSTED_AS_NEW) {
+                yield post(chat, thread, new OutboundContent.Text(edit.text()));
+              }
               platform.edit(chat, edit.platformMessageId(), edit.text());
               yield edit.platformMessageId();
             }
             case OutboundContent.Reaction reaction -> {
-              platform.react(chat, reaction.platformMessageId(), reaction.emoji());
+              if (flaw != Flaw.REACTION_DROPPED) {
+                platform.react(chat, reaction.platformMessageId(), reaction.emoji());
+              }
               yield null;
             }
             case OutboundContent.Question q ->
-                platform.ask(chat, message.threadId(), q.questionId(), q.question(), q.options());
+                platform.ask(
+                    chat,
+                    thread,
+                    q.questionId(),
+                    q.question(),
+                    flaw == Flaw.OPTIONS_LOST ? List.of() : q.options());
           });
     } catch (Refused refused) {
       return classify(refused);
@@ -201,6 +235,9 @@ final class MemoryChannel implements Channel {
 
   @Override
   public void close() {
+    if (flaw == Flaw.CLOSE_FAILS_UNSTARTED && reader == null) {
+      throw new IllegalStateException("closed before it started");
+    }
     if (reader != null) {
       reader.interrupt();
       try {
