@@ -3,6 +3,7 @@ package dev.switchboard.admin;
 import dev.switchboard.plugin.api.ConfigException;
 import dev.switchboard.scheduling.TaskRequests;
 import dev.switchboard.store.CentralDb;
+import dev.switchboard.store.Deliveries;
 import dev.switchboard.store.Jdbc;
 import dev.switchboard.store.ScheduledTasks;
 import dev.switchboard.store.SessionFiles;
@@ -45,36 +46,51 @@ final class Tasks {
             c ->
                 Jdbc.query(
                     c,
-                    "SELECT message_out_id, session_id, next_attempt_at, recurrence FROM deliveries"
-                        + " WHERE status = 'scheduled' ORDER BY next_attempt_at",
-                    r -> new String[] {r.getString(1), r.getString(2), r.getString(3), String.valueOf(r.getString(4))}));
+                    "SELECT message_out_id, session_id, status, next_attempt_at, recurrence FROM deliveries"
+                        + " WHERE status IN ('scheduled', 'paused'" + (all ? ", 'cancelled')" : ")")
+                        + " ORDER BY next_attempt_at",
+                    r ->
+                        new String[] {
+                          r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                          r.getString(5) == null ? "" : r.getString(5)
+                        }));
     if (!repeating.isEmpty()) {
       out.println();
       List<String[]> outbound = new ArrayList<>();
-      outbound.add(new String[] {"OUTBOUND MESSAGE", "SESSION", "NEXT (UTC)", "RECURRENCE"});
+      outbound.add(new String[] {"OUTBOUND MESSAGE", "SESSION", "STATUS", "NEXT (UTC)", "RECURRENCE"});
       outbound.addAll(repeating);
       new PrintTable(out).print(outbound);
     }
   }
 
   void change(String taskId, Optional<String> session, String status) {
-    List<ScheduledTasks.Task> matches = central.read(c -> ScheduledTasks.byTaskId(c, taskId));
+    // A task's id, or the id of a scheduled outbound message (listed under OUTBOUND MESSAGE).
+    List<String> matches =
+        central.read(
+            c -> {
+              List<String> sessions =
+                  new ArrayList<>(ScheduledTasks.byTaskId(c, taskId).stream().map(ScheduledTasks.Task::sessionId).toList());
+              sessions.addAll(Deliveries.scheduledSessions(c, taskId));
+              return sessions.stream().distinct().toList();
+            });
     if (session.isPresent()) {
-      matches = matches.stream().filter(t -> t.sessionId().equals(session.get())).toList();
+      matches = matches.stream().filter(s -> s.equals(session.get())).toList();
     }
     if (matches.isEmpty()) {
-      throw new ConfigException("no task '" + taskId + "'" + session.map(s -> " in session " + s).orElse(""));
+      throw new ConfigException(
+          "no task or scheduled message '" + taskId + "'" + session.map(s -> " in session " + s).orElse("")
+              + "; ./switchboard tasks list --all shows them");
     }
     if (matches.size() > 1) {
       throw new ConfigException(
-          "task '" + taskId + "' exists in " + matches.size() + " sessions; name one with --session");
+          "'" + taskId + "' exists in " + matches.size() + " sessions; name one with --session");
     }
-    ScheduledTasks.Task task = matches.get(0);
+    String sessionId = matches.get(0);
     String group =
         central.read(
-            c -> Jdbc.queryOne(c, "SELECT agent_group_id FROM sessions WHERE id = ?", r -> r.getString(1), task.sessionId()))
+            c -> Jdbc.queryOne(c, "SELECT agent_group_id FROM sessions WHERE id = ?", r -> r.getString(1), sessionId))
             .orElseThrow();
-    TaskRequests.Result result = requests.change(task.sessionId(), files.dir(group, task.sessionId()), taskId, status);
+    TaskRequests.Result result = requests.change(sessionId, files.dir(group, sessionId), taskId, status);
     switch (result) {
       case TaskRequests.Result.Applied applied -> out.println(applied.summary());
       case TaskRequests.Result.Refused refused -> throw new ConfigException(refused.reason());

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * recurrence} on the finished row.
  *
  * <p>The next time is computed from the finished occurrence's scheduled time, not from when it
- * ran, so a daily 09:00 task stays at 09:00 however long it took. Catch-up rule: when the next time
- * is already past (the gateway was down over one or more slots), the missed slots run once, now,
- * not once each; the occurrence after that returns to the schedule.
+ * ran, so a daily 09:00 task stays at 09:00 however long it took. Catch-up rule: an occurrence
+ * that fell due while the gateway was down runs once when it is back (it is simply overdue), and
+ * that run stands for every slot missed since; when it finishes, the next occurrence is the first
+ * slot after now, not one per missed slot.
  */
 public final class Recurrences {
   private static final Logger LOG = LoggerFactory.getLogger(Recurrences.class);
@@ -61,7 +62,12 @@ public final class Recurrences {
     Instant scheduled = Times.parse(row.processAfter() != null ? row.processAfter() : row.timestamp());
     Optional<Instant> next;
     try {
-      next = Cron.parse(row.recurrence()).next(scheduled, zone);
+      Cron cron = Cron.parse(row.recurrence());
+      next = cron.next(scheduled, zone);
+      if (next.isPresent() && !next.get().isAfter(now)) {
+        // Slots passed while this occurrence waited or ran: its run was their catch-up.
+        next = cron.next(now, zone);
+      }
     } catch (IllegalArgumentException e) {
       LOG.warn("session {} row {} has an invalid recurrence: {}", sessionId, row.id(), e.getMessage());
       next = Optional.empty();
@@ -76,7 +82,7 @@ public final class Recurrences {
       });
       return Optional.empty();
     }
-    Instant at = next.get().isAfter(now) ? next.get() : now;
+    Instant at = next.get();
     // Raised first, so that the sync that called this does not clear the wake time set below.
     central.write(c -> {
       SessionWork.markPending(c, sessionId);

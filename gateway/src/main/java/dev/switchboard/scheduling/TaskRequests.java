@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.store.CentralDb;
+import dev.switchboard.store.Deliveries;
 import dev.switchboard.store.InboundRow;
 import dev.switchboard.store.InboundRows;
 import dev.switchboard.store.Jdbc;
@@ -163,6 +164,10 @@ public final class TaskRequests {
   public Result change(String sessionId, Path dir, String taskId, String status) {
     Optional<ScheduledTasks.Task> task = central.read(c -> ScheduledTasks.find(c, sessionId, taskId));
     if (task.isEmpty()) {
+      Optional<String> repeating = central.read(c -> Deliveries.scheduledStatus(c, sessionId, taskId));
+      if (repeating.isPresent()) {
+        return changeScheduled(sessionId, taskId, repeating.get(), status);
+      }
       return new Result.Refused("no task '" + taskId + "' in this session");
     }
     String current = task.get().status();
@@ -217,5 +222,36 @@ public final class TaskRequests {
           default -> "resumed";
         };
     return new Result.Applied(verb + " " + taskId, wakeAt);
+  }
+
+  /**
+   * The same requests for a scheduled outbound message (one the agent wrote with a recurrence or a
+   * deliver_after), named by its message id: cancelled, it goes out no more; paused, it is held
+   * until resumed; resumed, it goes out at its next time, or at once if that time passed while it
+   * was paused.
+   */
+  private Result changeScheduled(String sessionId, String messageId, String current, String status) {
+    List<String> from =
+        switch (status) {
+          case "pending" -> List.of("paused");
+          case "paused" -> List.of("pending", "scheduled");
+          default -> List.of("pending", "scheduled", "paused");
+        };
+    String to = status.equals("pending") ? "scheduled" : status;
+    String now = Times.format(clock.instant());
+    boolean changed = central.write(c -> Deliveries.changeScheduled(c, sessionId, messageId, to, from, now));
+    if (!changed) {
+      String state = current.equals("scheduled") || current.equals("pending") ? "going" : current;
+      return state.equals(to) || (to.equals("scheduled") && state.equals("going"))
+          ? new Result.Applied("scheduled message " + messageId + " is already " + state, Optional.empty())
+          : new Result.Refused("scheduled message '" + messageId + "' is " + state);
+    }
+    String verb =
+        switch (status) {
+          case "cancelled" -> "cancelled";
+          case "paused" -> "paused";
+          default -> "resumed";
+        };
+    return new Result.Applied(verb + " scheduled message " + messageId, Optional.empty());
   }
 }

@@ -62,11 +62,61 @@ public final class Deliveries {
     Jdbc.update(
         c,
         "UPDATE deliveries SET status = 'scheduled', attempts = 0, last_error = NULL,"
-            + " platform_message_id = ?, next_attempt_at = ? WHERE session_id = ? AND message_out_id = ?",
+            + " platform_message_id = ?, next_attempt_at = ? WHERE session_id = ? AND message_out_id = ?"
+            // Paused or cancelled while this occurrence was being sent: it stays so.
+            + " AND status IN ('pending', 'scheduled')",
         platformMessageId,
         nextAt,
         sessionId,
         messageOutId);
+  }
+
+  // A delivery an operator or its agent may pause, resume or cancel: one that repeats, or one held
+  // for a later time (deliver_after), or one already paused or cancelled.
+  private static final String SCHEDULED =
+      "(recurrence IS NOT NULL OR status IN ('scheduled', 'paused', 'cancelled'))";
+
+  /** The status of a scheduled delivery (see {@link #changeScheduled}) of that session, if any. */
+  public static Optional<String> scheduledStatus(Connection c, String sessionId, String messageOutId)
+      throws SQLException {
+    return Jdbc.queryOne(
+        c,
+        "SELECT status FROM deliveries WHERE session_id = ? AND message_out_id = ? AND " + SCHEDULED,
+        r -> r.getString(1),
+        sessionId,
+        messageOutId);
+  }
+
+  /** The sessions that have a scheduled delivery with this id (ids are unique per session only). */
+  public static List<String> scheduledSessions(Connection c, String messageOutId) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT session_id FROM deliveries WHERE message_out_id = ? AND " + SCHEDULED,
+        r -> r.getString(1),
+        messageOutId);
+  }
+
+  /**
+   * Pauses ({@code paused}), resumes ({@code scheduled}) or cancels ({@code cancelled}) a delivery
+   * that repeats or waits for a later time, if it is in one of the {@code from} states; returns
+   * whether it was.
+   */
+  public static boolean changeScheduled(
+      Connection c, String sessionId, String messageOutId, String to, List<String> from, String now)
+      throws SQLException {
+    String states = String.join(", ", from.stream().map(f -> "'" + f + "'").toList());
+    return Jdbc.update(
+            c,
+            "UPDATE deliveries SET status = ?,"
+                + " finished_at = CASE WHEN ? = 'cancelled' THEN ? ELSE finished_at END"
+                + " WHERE session_id = ? AND message_out_id = ? AND " + SCHEDULED
+                + " AND status IN (" + states + ")",
+            to,
+            to,
+            now,
+            sessionId,
+            messageOutId)
+        > 0;
   }
 
   /**

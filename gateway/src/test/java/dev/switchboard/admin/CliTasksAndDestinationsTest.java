@@ -11,6 +11,7 @@ import dev.switchboard.scheduling.TaskRequests;
 import dev.switchboard.store.Deliveries;
 import dev.switchboard.store.Delivery;
 import dev.switchboard.store.DestinationAcl;
+import dev.switchboard.store.Jdbc;
 import dev.switchboard.store.ScheduledTasks;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -107,7 +108,77 @@ class CliTasksAndDestinationsTest {
     assertEquals(
         List.of("t-morning", session, "pending", "2026-06-02 07:00:00", "0 9 * * *", "summarise the news"),
         line("t-morning"));
-    assertEquals(List.of("o-remind", session, "2026-06-01 08:05:00.000", "*/5 * * * *"), line("o-remind"));
+    assertEquals(
+        List.of("o-remind", session, "scheduled", "2026-06-01 08:05:00.000", "*/5 * * * *"),
+        line("o-remind"));
+  }
+
+  @Test
+  void a_repeating_outbound_message_is_paused_resumed_and_cancelled_by_its_id() {
+    insertRepeating("o-remind");
+
+    assertEquals(0, run("tasks", "pause", "o-remind"));
+    assertTrue(output().contains("paused scheduled message o-remind"), output());
+    assertEquals("paused", deliveryStatus("o-remind"));
+    assertTrue(dueNow().isEmpty(), "a paused message is never due");
+
+    assertEquals(0, run("tasks", "resume", "o-remind"));
+    assertEquals("scheduled", deliveryStatus("o-remind"));
+    assertEquals(List.of("o-remind"), dueNow(), "resumed after its slot passed: due at once");
+
+    assertEquals(0, run("tasks", "cancel", "o-remind"));
+    assertTrue(output().contains("cancelled scheduled message o-remind"), output());
+    assertEquals("cancelled", deliveryStatus("o-remind"));
+    assertTrue(dueNow().isEmpty(), "a cancelled message goes out no more");
+    run("tasks", "list");
+    assertFalse(output().contains("o-remind"), "left out of the list:\n" + output());
+    run("tasks", "list", "--all");
+    assertEquals("cancelled", line("o-remind").get(2));
+    assertEquals(1, run("tasks", "resume", "o-remind"), "a cancelled message stays cancelled");
+  }
+
+  @Test
+  void an_agent_cancels_its_own_repeating_message_with_cancel_task() {
+    insertRepeating("o-daily");
+    TaskRequests requests = new TaskRequests(fx.central(), fx.files(), clock, ZONE);
+
+    TaskRequests.Result result =
+        requests.apply(session, fx.dir(session), "{\"action\":\"cancel_task\",\"taskId\":\"o-daily\"}");
+
+    assertInstanceOf(TaskRequests.Result.Applied.class, result);
+    assertEquals("cancelled", deliveryStatus("o-daily"));
+    // Sent while it was being cancelled: the send is recorded, the message stays cancelled.
+    fx.central().write(c -> {
+      Deliveries.rearm(c, session, "o-daily", "p-9", "2026-06-02 08:00:00.000");
+      return null;
+    });
+    assertEquals("cancelled", deliveryStatus("o-daily"));
+  }
+
+  private void insertRepeating(String id) {
+    fx.central().write(c -> {
+      Deliveries.insertIfAbsent(
+          c,
+          new Delivery(session, id, 1, "chat", "{\"text\":\"stand up\"}", null, "webhook", "demo", null, 0,
+              "2026-06-01 07:55:00.000", "*/5 * * * *"),
+          "2026-06-01 07:50:00.000");
+      return null;
+    });
+  }
+
+  private String deliveryStatus(String id) {
+    return fx.central()
+        .read(c -> Jdbc.queryOne(
+            c, "SELECT status FROM deliveries WHERE session_id = ? AND message_out_id = ?",
+            r -> r.getString(1), session, id))
+        .orElseThrow();
+  }
+
+  private List<String> dueNow() {
+    return fx.central()
+        .read(c -> Deliveries.due(c, "2026-06-01 08:00:00.000", 100)).stream()
+        .map(Delivery::messageOutId)
+        .toList();
   }
 
   @Test
@@ -142,7 +213,7 @@ class CliTasksAndDestinationsTest {
     schedule(second, "t-1", "p");
 
     assertEquals(1, run("tasks", "pause", "t-1"));
-    assertTrue(output().startsWith("error: task 't-1' exists in 2 sessions; name one with --session"), output());
+    assertTrue(output().startsWith("error: 't-1' exists in 2 sessions; name one with --session"), output());
     assertEquals("pending", rowStatus(session, "t-1"));
 
     assertEquals(0, run("tasks", "pause", "t-1", "--session", second));
@@ -153,7 +224,9 @@ class CliTasksAndDestinationsTest {
   @Test
   void an_unknown_task_is_an_error() {
     assertEquals(1, run("tasks", "cancel", "nope"));
-    assertEquals("error: no task 'nope'\n", output());
+    assertEquals(
+        "error: no task or scheduled message 'nope'; ./switchboard tasks list --all shows them\n",
+        output());
     assertEquals(1, run("tasks", "resume"));
     assertTrue(output().startsWith("error: missing <taskId>"), output());
     assertEquals(1, run("tasks", "pause", "t-1", "--session"));

@@ -110,28 +110,35 @@ class RecurringTasksTest {
   }
 
   @Test
-  void slots_missed_while_the_gateway_was_down_run_once_now_and_then_the_schedule_resumes() {
+  void slots_missed_while_the_gateway_was_down_run_once_and_then_the_schedule_resumes() {
     schedule("{\"action\":\"schedule_task\",\"taskId\":\"daily\",\"prompt\":\"news\","
         + "\"processAfter\":\"2026-03-10T08:00:00Z\",\"recurrence\":\"0 9 * * *\"}");
-    // Down from before the first run until three days later.
+    // Down from before the first run until three days later: the overdue occurrence runs then.
     clock.set(Instant.parse("2026-03-13T12:00:00Z"));
 
     complete("daily");
 
     List<Map<String, Object>> pending = pendingTaskRows();
-    assertEquals(1, pending.size(), "one catch-up run, not one per missed day: " + pending);
-    String catchUp = (String) pending.get(0).get("id");
-    assertEquals("2026-03-13 12:00:00", pending.get(0).get("process_after"), "due now");
-    assertEquals(catchUp, task("daily").rowId());
-
-    clock.set(Instant.parse("2026-03-13T12:01:00Z"));
-    complete(catchUp);
-
-    pending = pendingTaskRows();
-    assertEquals(1, pending.size());
-    assertEquals("2026-03-14 08:00:00", pending.get(0).get("process_after"), "back on 09:00 Berlin time");
+    assertEquals(1, pending.size(), "one next occurrence: " + pending);
+    assertEquals(
+        "2026-03-14 08:00:00",
+        pending.get(0).get("process_after"),
+        "the late run stood for the missed days; next is 09:00 Berlin time tomorrow");
     assertEquals(pending.get(0).get("id"), task("daily").rowId());
-    assertEquals(3, fx.inboundRows(session).size(), "three occurrences in all");
+    assertEquals(2, fx.inboundRows(session).size(), "the late run and the next one, nothing more");
+  }
+
+  @Test
+  void a_run_that_finishes_after_its_next_slot_skips_to_the_slot_after_now() {
+    schedule("{\"action\":\"schedule_task\",\"taskId\":\"minutely\",\"prompt\":\"tick\","
+        + "\"processAfter\":\"2026-03-10T08:00:00Z\",\"recurrence\":\"* * * * *\"}");
+    clock.set(Instant.parse("2026-03-10T08:02:30Z"));
+
+    complete("minutely");
+
+    List<Map<String, Object>> pending = pendingTaskRows();
+    assertEquals(1, pending.size(), pending.toString());
+    assertEquals("2026-03-10 08:03:00", pending.get(0).get("process_after"));
   }
 
   @Test
