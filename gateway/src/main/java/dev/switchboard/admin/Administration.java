@@ -107,6 +107,7 @@ public final class Administration {
                 Wirings.upsert(c, wiring(chat.id(), group.id(), options));
               }
             }
+            DestinationAcl.bumpRoutingVersion(c);
             return null;
           }
           MessagingGroup chat = chat(c, channelType, platformId);
@@ -122,6 +123,7 @@ public final class Administration {
         c -> {
           AgentGroup group = group(c, folder);
           if ("*".equals(platformId)) {
+            DestinationAcl.bumpRoutingVersion(c);
             return Wirings.deleteDefault(c, channelType, group.id()) > 0;
           }
           Optional<MessagingGroup> chat = MessagingGroups.find(c, channelType, platformId);

@@ -6,6 +6,7 @@ import dev.switchboard.plugin.api.QuestionAnswer;
 import dev.switchboard.plugin.api.StoreUnavailableException;
 import dev.switchboard.routing.ChatContent.StoredAttachment;
 import dev.switchboard.store.CentralDb;
+import dev.switchboard.store.DestinationAcl;
 import dev.switchboard.store.DroppedMessages;
 import dev.switchboard.store.Ids;
 import dev.switchboard.store.InboundRow;
@@ -228,7 +229,9 @@ public final class Router {
             null,
             now);
     MessagingGroups.insert(c, created);
+    boolean sharedSessionsSeeIt = false;
     for (Wiring template : Wirings.defaultsFor(c, channelType)) {
+      sharedSessionsSeeIt |= template.sessionMode().equals("agent-shared");
       Wirings.upsert(
           c,
           new Wiring(
@@ -240,6 +243,10 @@ public final class Router {
               template.sessionMode(),
               template.priority(),
               now));
+    }
+    if (sharedSessionsSeeIt) {
+      // An agent-shared session lists every chat of a channel wired with "*": this one is new.
+      DestinationAcl.bumpRoutingVersion(c);
     }
     return created;
   }

@@ -186,6 +186,25 @@ class SupervisorTickTest {
   }
 
   @Test
+  void a_running_agent_shared_session_is_shown_the_chats_of_a_channel_wired_with_a_star_soon_after() {
+    fx.messagingGroup("discord", "chan-a");
+    String shared = fx.session("ag-fake", null);
+    Supervisor sv = start(4, LONG);
+    sv.wake(shared);
+    await(WAIT, () -> fake.started().size() == 1, "the agent starts");
+    assertFalse(platformIds(shared).contains("chan-a"));
+
+    assertEquals(0, cli("wire", "discord", "*", "ag-fake"));
+
+    await(Duration.ofSeconds(2), () -> platformIds(shared).contains("chan-a"), "the running session lists chan-a");
+    assertEquals(1, fake.started().size(), "without a restart of the agent");
+  }
+
+  private List<String> platformIds(String session) {
+    return destinations(session).stream().map(d -> (String) d.get("platform_id")).toList();
+  }
+
+  @Test
   void with_one_slot_an_idle_agent_yields_to_a_waiting_session_long_before_its_idle_timeout() {
     fake.onStart(FakeAgent::completePending);
     String first = session("chan-1");

@@ -13,6 +13,7 @@ import dev.switchboard.plugin.api.InboundEvent;
 import dev.switchboard.plugin.api.InboundEvent.Addressing;
 import dev.switchboard.plugin.api.InboundOutcome;
 import dev.switchboard.store.CentralDb;
+import dev.switchboard.store.DestinationAcl;
 import dev.switchboard.store.Jdbc;
 import dev.switchboard.store.SessionFiles;
 import java.nio.file.Files;
@@ -138,6 +139,22 @@ class RouterTest {
       assertEquals("b", Jdbc.queryOne(c, "SELECT platform_id FROM session_routing", r -> r.getString(1)).orElseThrow(),
           "replies default to the chat of the latest message");
     }
+  }
+
+  @Test
+  void a_new_chat_of_a_star_wiring_changes_the_routing_version_only_for_agent_shared_sessions() {
+    admin.wire("webhook", "*", "main", options("shared", 0, null));
+    long before = central.read(DestinationAcl::routingVersion);
+    router.route("webhook", message("first-chat", null, "m-1", "hello"));
+    assertEquals(before, central.read(DestinationAcl::routingVersion), "a shared session lists its own chat only");
+
+    admin.wire("slack", "*", "main", options("agent-shared", 0, null));
+    long shared = central.read(DestinationAcl::routingVersion);
+    router.route("slack", message("C-new", null, "m-2", "hello"));
+    assertEquals(
+        shared + 1,
+        central.read(DestinationAcl::routingVersion),
+        "the running agent-shared sessions list the new chat: their destinations are rewritten");
   }
 
   @Test
