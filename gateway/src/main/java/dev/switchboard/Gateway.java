@@ -32,8 +32,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +60,11 @@ public final class Gateway implements AutoCloseable {
   private final Router router;
   private final Admission admission;
   private final HttpServer http;
+  // Closes questions nobody answered in time; light, so a few times an hour is plenty.
+  private final ScheduledExecutorService housekeeping =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("housekeeping").unstarted(r));
+  private static final Duration HOUSEKEEPING_EVERY = Duration.ofMinutes(10);
 
   private Gateway(GatewayConfig config, Clock clock) {
     try {
@@ -119,6 +128,17 @@ public final class Gateway implements AutoCloseable {
     // After the channels: a delivery tried before its channel runs would spend one of its
     // attempts at every start, and a few restarts in a row would fail replies for good.
     scheduler.start();
+    housekeeping.scheduleWithFixedDelay(
+        this::expireQuestions, 0, HOUSEKEEPING_EVERY.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private void expireQuestions() {
+    try {
+      router.expireQuestions();
+    } catch (RuntimeException e) {
+      LOG.warn("closing expired questions failed (tried again in {} min): {}",
+          HOUSEKEEPING_EVERY.toMinutes(), e.toString());
+    }
   }
 
   /** Starts a gateway; returns once it serves HTTP and its channels have started (or failed). */
@@ -268,6 +288,7 @@ public final class Gateway implements AutoCloseable {
    */
   @Override
   public void close() {
+    housekeeping.shutdownNow();
     channels.stopInput();
     http.close();
     scheduler.close();

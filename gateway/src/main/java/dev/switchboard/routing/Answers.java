@@ -109,12 +109,27 @@ final class Answers {
   }
 
   /**
+   * Closes the questions nobody answered within their expiry, and forgets closed ones a day later.
+   * Returns how many it closed.
+   */
+  int expireUnanswered() {
+    Instant now = clock.instant();
+    return central.write(
+        c ->
+            Questions.expire(
+                c,
+                Times.format(now.minus(expireAfter)),
+                Times.format(now.minus(Duration.ofDays(1))),
+                Times.format(now)));
+  }
+
+  /**
    * A reply that answers the chat's newest question sent as numbered text: its number (1 = the
    * first option) or an option's label. Anything else is an ordinary message.
    */
   Optional<InboundOutcome> fromText(String channelType, InboundEvent event) {
     Optional<Questions.Pending> pending =
-        central.read(c -> Questions.latestAsText(c, channelType, event.platformId()));
+        central.read(c -> Questions.latestAsText(c, channelType, event.platformId(), event.threadId()));
     if (pending.isEmpty()) {
       return Optional.empty();
     }

@@ -86,6 +86,15 @@ public final class Router {
     this.pairing = new Pairing(central, clock);
   }
 
+  /** Closes questions left unanswered past their expiry; see {@link Answers#expireUnanswered}. */
+  public int expireQuestions() {
+    int closed = answers.expireUnanswered();
+    if (closed > 0) {
+      LOG.info("closed {} question(s) nobody answered in time", closed);
+    }
+    return closed;
+  }
+
   /** Stores the answer to a question; see {@link Answers}. */
   public InboundOutcome answer(String channelType, QuestionAnswer answer) {
     try {

@@ -49,16 +49,22 @@ public final class Questions {
     return Jdbc.queryOne(c, SELECT + " WHERE q.question_id = ?", Questions::map, questionId);
   }
 
-  /** The newest question sent as numbered text in a chat, which a numeric reply answers. */
-  public static Optional<Pending> latestAsText(Connection c, String channelType, String platformId)
-      throws SQLException {
+  /**
+   * The newest question sent as numbered text that a reply in this chat and thread answers: one
+   * asked in that thread, or else one asked in the chat outside any thread.
+   */
+  public static Optional<Pending> latestAsText(
+      Connection c, String channelType, String platformId, String threadId) throws SQLException {
     return Jdbc.queryOne(
         c,
         SELECT + " WHERE q.channel_type = ? AND q.platform_id = ? AND d.as_text = 1"
-            + " ORDER BY q.created_at DESC LIMIT 1",
+            + " AND (q.thread_id IS ? OR q.thread_id IS NULL)"
+            + " ORDER BY q.thread_id IS ? DESC, q.created_at DESC LIMIT 1",
         Questions::map,
         channelType,
-        platformId);
+        platformId,
+        threadId,
+        threadId);
   }
 
   /** Removes the pending question and records who answered it, for recognising redeliveries. */
@@ -82,14 +88,27 @@ public final class Questions {
         questionId);
   }
 
-  /** Removes questions asked before {@code before}; returns how many. */
-  public static int expire(Connection c, String before) throws SQLException {
+  /**
+   * Closes the questions asked before {@code askedBefore} that nobody answered, as an answer after
+   * their expiry does, and forgets the details of questions closed before {@code closedBefore} (kept
+   * until then to recognise a redelivered answer). Returns how many questions it closed.
+   */
+  public static int expire(Connection c, String askedBefore, String closedBefore, String now)
+      throws SQLException {
+    int closed =
+        Jdbc.update(
+            c,
+            "UPDATE question_details SET answered_at = ? WHERE answered_at IS NULL AND question_id IN"
+                + " (SELECT question_id FROM pending_questions WHERE created_at < ?)",
+            now,
+            askedBefore);
+    Jdbc.update(c, "DELETE FROM pending_questions WHERE created_at < ?", askedBefore);
     Jdbc.update(
         c,
-        "DELETE FROM question_details WHERE question_id IN"
-            + " (SELECT question_id FROM pending_questions WHERE created_at < ?)",
-        before);
-    return Jdbc.update(c, "DELETE FROM pending_questions WHERE created_at < ?", before);
+        "DELETE FROM question_details WHERE answered_at < ?"
+            + " AND question_id NOT IN (SELECT question_id FROM pending_questions)",
+        closedBefore);
+    return closed;
   }
 
   private static Pending map(java.sql.ResultSet r) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,13 +68,21 @@ class AnswersTest {
 
   /** A question the delivery part recorded as delivered now. */
   private void asked(String questionId, boolean asText) {
+    asked(questionId, asText, null);
+  }
+
+  private void asked(String questionId, boolean asText, String thread) {
     central.write(c -> {
       Questions.insert(
           c,
-          new Questions.Pending(questionId, session, "o-" + questionId, "demo", "webhook", null,
+          new Questions.Pending(questionId, session, "o-" + questionId, "demo", "webhook", thread,
               Times.format(clock.instant()), OPTIONS, asText));
       return null;
     });
+  }
+
+  private long details() {
+    return central.read(c -> Jdbc.queryLong(c, "SELECT COUNT(*) FROM question_details"));
   }
 
   private boolean isPending(String questionId) {
@@ -148,5 +157,49 @@ class AnswersTest {
     assertEquals("webhook", reply.channelType());
     assertEquals("demo", reply.platformId());
     assertEquals("m-2", reply.replyToMessageId());
+  }
+
+  @Test
+  void questions_nobody_answered_in_time_are_closed_and_forgotten_a_day_later() {
+    asked("q-old", false);
+    clock.advance(Duration.ofMinutes(20));
+    asked("q-new", false);
+    clock.advance(Duration.ofMinutes(11));
+
+    assertEquals(1, router.expireQuestions());
+
+    assertFalse(isPending("q-old"), "closed once past its expiry");
+    assertTrue(isPending("q-new"), "one still within its expiry stays open");
+    assertTrue(dropped(router.answer("webhook", press("demo", "q-old", "yes", "a-1"))).contains("not open"));
+    assertEquals(2, details(), "kept a while to recognise redelivered answers");
+
+    clock.advance(Duration.ofDays(1).plusMinutes(1));
+    assertEquals(1, router.expireQuestions(), "q-new's turn");
+    assertEquals(1, details(), "q-old, closed over a day ago, is forgotten; q-new was just closed");
+    clock.advance(Duration.ofDays(1).plusMinutes(1));
+    router.expireQuestions();
+    assertEquals(0, details());
+    assertEquals(1, rows(), "nothing reached the session");
+  }
+
+  @Test
+  void a_numbered_reply_answers_the_question_of_its_own_thread_or_else_one_asked_outside_threads() {
+    asked("q-thread", true, "t-1");
+
+    InboundEvent otherThread =
+        InboundEvent.builder("demo", new InboundEvent.Sender("u1", "Ada"), "1").messageId("m-1").threadId("t-2").build();
+    assertInstanceOf(InboundOutcome.Stored.class, router.route("webhook", otherThread));
+    assertTrue(isPending("q-thread"), "a reply in another thread is an ordinary message");
+
+    InboundEvent sameThread =
+        InboundEvent.builder("demo", new InboundEvent.Sender("u1", "Ada"), "2").messageId("m-2").threadId("t-1").build();
+    assertInstanceOf(InboundOutcome.Stored.class, router.route("webhook", sameThread));
+    assertFalse(isPending("q-thread"), "answered from its own thread");
+
+    asked("q-chat", true, null);
+    InboundEvent inAThread =
+        InboundEvent.builder("demo", new InboundEvent.Sender("u1", "Ada"), "1").messageId("m-3").threadId("t-3").build();
+    router.route("webhook", inAThread);
+    assertFalse(isPending("q-chat"), "a question asked outside threads is answered from any thread");
   }
 }
