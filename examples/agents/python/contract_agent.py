@@ -11,6 +11,8 @@ where n counts messages since the last /clear, kept in session_state):
   ask                         ask a question with two options (ask_question)
   edit                        send "draft", then edit it to "final" once it was delivered
   react                       react with a thumbs up to the message that asked
+  send <chat> <text>          send <text> to another chat of the same channel
+  file <bytes>                send a file of <bytes> bytes, written to outbox/<message id>/
   /clear                      forget session_state, answer "cleared"
 
 Task rows are answered "task: <prompt>"; answers to questions "you chose <option>"; delivery
@@ -30,6 +32,7 @@ import uuid
 INBOUND = os.environ["SESSION_INBOUND_DB_PATH"]
 OUTBOUND = os.environ["SESSION_OUTBOUND_DB_PATH"]
 HEARTBEAT = os.environ["SESSION_HEARTBEAT_PATH"]
+SESSION_DIR = os.path.dirname(INBOUND)
 stopping = False
 
 
@@ -57,9 +60,9 @@ class Outbox:
         row = db.execute("SELECT COALESCE(MAX(seq), 0) FROM messages_out").fetchone()
         self.seq = max(row[0], max_inbound)
 
-    def write(self, kind, content, reply_to=None, routing=(None, None, None)):
+    def write(self, kind, content, reply_to=None, routing=(None, None, None), out_id=None):
         self.seq = self.seq + 1 if self.seq % 2 == 0 else self.seq + 2
-        out_id = uuid.uuid4().hex
+        out_id = out_id or uuid.uuid4().hex
         self.db.execute(
             "INSERT INTO messages_out (id, seq, in_reply_to, timestamp, kind, platform_id,"
             " channel_type, thread_id, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -115,6 +118,17 @@ def handle_chat(out, row, text):
     elif text == "react":
         out.write("chat", {"operation": "reaction", "messageId": str(seq), "emoji": "👍"},
                   None, routing)
+    elif words and words[0] == "send" and len(words) >= 3:
+        out.write("chat", {"text": " ".join(words[2:])}, None, (words[1], routing[1], None))
+    elif words and words[0] == "file" and len(words) == 2 and words[1].isdigit():
+        # The file is in place before the row that names it is committed.
+        out_id = uuid.uuid4().hex
+        folder = os.path.join(SESSION_DIR, "outbox", out_id)
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "data.bin"), "wb") as f:
+            f.write(b"x" * int(words[1]))
+        out.write("chat", {"text": f"a file of {words[1]} bytes", "files": ["data.bin"]},
+                  msg_id, routing, out_id)
     else:
         count = int(state_get(out.db, "count", "0")) + 1
         state_set(out.db, "count", str(count))
@@ -127,7 +141,9 @@ def handle_system(out, row, content):
     if kind == "question_response":
         out.write("chat", {"text": f"you chose {content.get('selectedOption')}"}, row[0], routing)
     elif kind == "delivery_failed":
-        out.write("chat", {"text": f"noted failure of {content.get('messageOutId')}"}, None, routing)
+        # Said in the session's own chat: the row carries the failed message's destination, and
+        # a note sent there would fail the same way.
+        out.write("chat", {"text": f"noted failure of {content.get('messageOutId')}"})
 
 
 def edit_when_delivered(out):

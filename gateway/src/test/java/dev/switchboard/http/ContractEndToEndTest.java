@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.Await;
 import dev.switchboard.Gateway;
 import dev.switchboard.config.ConfigLoader;
+import dev.switchboard.config.GatewayConfig;
+import dev.switchboard.store.Times;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +23,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,11 +58,18 @@ class ContractEndToEndTest {
   private int posted;
 
   @BeforeEach
-  void start() throws Exception {
-    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+  void prepare() throws Exception {
+    plugins = Files.createDirectories(dir.resolve("plugins"));
     for (String jar : List.of("webhook.jar", "command.jar")) {
       Files.copy(ROOT.resolve("plugins").resolve(jar), plugins.resolve(jar));
     }
+  }
+
+  private Path plugins;
+  private GatewayConfig config;
+
+  /** Starts a gateway with the Python agent wired to the chat, and {@code settings} on top. */
+  private void startWith(String settings) {
     String agent = ROOT.resolve("examples/agents/python/contract_agent.py").toAbsolutePath().toString();
     String yaml =
         """
@@ -69,7 +82,8 @@ class ContractEndToEndTest {
         wirings:
           - {channel: webhook, chat: %s, agentGroup: contract}
         """
-            .formatted(agent, CHAT);
+            .formatted(agent, CHAT)
+            + settings;
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put("SWITCHBOARD_DATA_DIR", dir.resolve("data").toString());
     env.put("SWITCHBOARD_PLUGINS_DIR", plugins.toString());
@@ -79,8 +93,6 @@ class ContractEndToEndTest {
     startGateway();
   }
 
-  private dev.switchboard.config.GatewayConfig config;
-
   private void startGateway() {
     gateway = Gateway.start(config, Clock.systemUTC());
     base = "http://127.0.0.1:" + gateway.port();
@@ -88,17 +100,74 @@ class ContractEndToEndTest {
 
   @Test
   void a_task_that_falls_due_while_the_gateway_is_down_runs_after_the_restart() throws Exception {
+    startWith("");
     post("remind 2 water the plants");
-    next(m -> m.path("text").asText().startsWith("scheduled t-"));
+    String taskId = next(m -> m.path("text").asText().startsWith("scheduled t-")).get("text").asText().substring(10);
+    Instant due = Times.parse(dueTimes(taskId).getFirst());
     gateway.close();
     gateway = null;
+
     // The task falls due while nothing runs; the next start finds it due and wakes its agent.
-    long due = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-    while (System.nanoTime() < due) {
-      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
-    }
+    Await.until("the task's time passes with the gateway down", Duration.ofSeconds(10),
+        () -> Instant.now().isAfter(due.plusMillis(500)));
     startGateway();
+
     assertEquals("task: water the plants", next(m -> m.path("text").asText().startsWith("task:")).get("text").asText());
+  }
+
+  @Test
+  void the_failure_paths_reach_the_sender_or_the_agent_and_change_nothing_else() throws Exception {
+    ZoneId zone = ZoneId.of("Pacific/Chatham");
+    startWith(
+        """
+        timezone: Pacific/Chatham
+        questions: {expireAfter: 2s}
+        files: {maxOutboundBytes: 1024}
+        """);
+
+    // A chat the agent group may not use: the delivery fails for good and the agent is told.
+    post("send elsewhere psst");
+    assertTrue(next(m -> m.path("text").asText().startsWith("noted failure of")).get("text").asText().length() > 16);
+
+    // A file over the limit fails, the agent is told why, and its outbox folder is removed.
+    post("file 5000");
+    next(m -> m.path("text").asText().startsWith("noted failure of"));
+    Path session = session();
+    assertTrue(
+        inbound(session, "SELECT content FROM messages_in WHERE kind = 'system'").stream()
+            .anyMatch(c -> c.contains("delivery_failed") && c.contains("5000 bytes, over the limit of 1024 bytes")),
+        "the agent's notice names the size and the limit");
+    try (Stream<Path> outbox = Files.list(session.resolve("outbox"))) {
+      assertEquals(List.of(), outbox.toList(), "outbox folders are removed once their row is final");
+    }
+
+    // An answer after the question expired is refused over HTTP and reaches no one.
+    post("ask");
+    String questionId = next(m -> m.path("kind").asText().equals("question")).get("question").get("questionId").asText();
+    Instant asked = Instant.now();
+    Await.until("the question expires", Duration.ofSeconds(10), () -> Instant.now().isAfter(asked.plusSeconds(3)));
+    HttpResponse<String> late = answer(questionId, "red");
+    assertEquals(409, late.statusCode(), late.body());
+    assertTrue(JSON.readTree(late.body()).get("error").asText().contains("expired"), late.body());
+    post("hello");
+    assertEquals("said: hello (#1)", next(m -> m.path("text").asText().startsWith("said:")).get("text").asText(),
+        "the next reply is the next message's: the late answer never reached the agent");
+
+    // A recurring task is read in the configured zone: 07:30 in Chatham, whatever UTC says.
+    post("every 30 7 * * * | morning");
+    String taskId = next(m -> m.path("text").asText().startsWith("scheduled r-")).get("text").asText().substring(10);
+    Await.until("the task row is stored", Duration.ofSeconds(10),
+        () -> !inbound(session, "SELECT id FROM messages_in WHERE id = '" + taskId + "'").isEmpty());
+    Instant expected =
+        ZonedDateTime.now(zone).withHour(7).withMinute(30).withSecond(0).withNano(0).toInstant();
+    if (!expected.isAfter(Instant.now())) {
+      expected = ZonedDateTime.ofInstant(expected, zone).plusDays(1).withHour(7).withMinute(30).toInstant();
+    }
+    assertEquals(List.of(Times.formatSeconds(expected)), dueTimes(taskId));
+  }
+
+  private List<String> dueTimes(String taskId) throws Exception {
+    return inbound(session(), "SELECT process_after FROM messages_in WHERE id = '" + taskId + "'");
   }
 
   @AfterEach
@@ -110,6 +179,7 @@ class ContractEndToEndTest {
 
   @Test
   void an_agent_in_python_uses_the_whole_contract_through_the_files_alone() throws Exception {
+    startWith("");
     // Replies: odd seqs, in_reply_to the message, memory in session_state.
     String first = post("hello");
     JsonNode reply = next(m -> m.path("text").asText().startsWith("said: hello"));
@@ -156,18 +226,11 @@ class ContractEndToEndTest {
 
   /** Even seqs in messages_in, odd in messages_out, every row done and acked by the agent. */
   private void assertSessionFilesFollowTheContract(String taskId) throws Exception {
-    Path session;
-    try (Stream<Path> groups = Files.list(dir.resolve("data/sessions"));
-        Stream<Path> sessions = Files.list(groups.findFirst().orElseThrow())) {
-      session = sessions.findFirst().orElseThrow();
-    }
+    Path session = session();
     // messages_in.status follows the agent's acks within a tick of the supervisor.
     String statuses = "SELECT seq || ' ' || kind || ' ' || status FROM messages_in ORDER BY seq";
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (rows(session.resolve("inbound.db"), statuses).stream().anyMatch(r -> r.endsWith(" pending"))
-        && System.nanoTime() < deadline) {
-      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50);
-    }
+    Await.until("every inbound row is marked done", Duration.ofSeconds(10),
+        () -> inbound(session, statuses).stream().noneMatch(r -> r.endsWith(" pending")));
     List<String> inbound = rows(session.resolve("inbound.db"), statuses);
     assertTrue(inbound.size() >= posted + 2, "messages, the task and the answer: " + inbound);
     for (String row : inbound) {
@@ -185,6 +248,22 @@ class ContractEndToEndTest {
     List<String> state = rows(session.resolve("outbound.db"), "SELECT key || '=' || value FROM session_state ORDER BY key");
     assertEquals(List.of("count=1"), state, "memory restarted at /clear");
     assertTrue(rows(session.resolve("inbound.db"), "SELECT id FROM messages_in WHERE kind = 'task'").contains(taskId));
+  }
+
+  /** The chat's one session folder. */
+  private Path session() throws Exception {
+    try (Stream<Path> groups = Files.list(dir.resolve("data/sessions"));
+        Stream<Path> sessions = Files.list(groups.findFirst().orElseThrow())) {
+      return sessions.findFirst().orElseThrow();
+    }
+  }
+
+  private static List<String> inbound(Path session, String sql) {
+    try {
+      return rows(session.resolve("inbound.db"), sql);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static List<String> rows(Path db, String sql) throws Exception {
