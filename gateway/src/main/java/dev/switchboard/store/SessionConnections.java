@@ -29,9 +29,14 @@ import java.util.function.LongSupplier;
  * it was opened on (same inode), so a file replaced under it is opened afresh, never written
  * through a stale descriptor. Connections of files untouched for {@link #IDLE_LIMIT} are closed,
  * so idle sessions hold no descriptors; at most {@code maxFiles} files keep idle connections.
+ *
+ * <p>The session contract has neither side hold a file open between units of work. The host keeps
+ * a connection only across the units of work of one burst (messages seconds apart in the same
+ * session, the agent's replies to them, their delivery) and closes it once the files have been
+ * quiet for two seconds; the supervisor's tick looks every second.
  */
 final class SessionConnections implements AutoCloseable {
-  static final Duration IDLE_LIMIT = Duration.ofSeconds(60);
+  static final Duration IDLE_LIMIT = Duration.ofSeconds(2);
   private static final int PER_FILE = 2;
 
   /** A connection lent out; give it back with {@link #release} or {@link #discard}. */

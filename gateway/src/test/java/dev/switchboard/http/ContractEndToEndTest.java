@@ -248,6 +248,27 @@ class ContractEndToEndTest {
     List<String> state = rows(session.resolve("outbound.db"), "SELECT key || '=' || value FROM session_state ORDER BY key");
     assertEquals(List.of("count=1"), state, "memory restarted at /clear");
     assertTrue(rows(session.resolve("inbound.db"), "SELECT id FROM messages_in WHERE kind = 'task'").contains(taskId));
+
+    // Neither side holds a file open between units of work: once the session is quiet, the
+    // gateway (this process) lets go of its files.
+    Await.until("the gateway holds no session file open", Duration.ofSeconds(15),
+        () -> openFiles().stream().noneMatch(f -> f.startsWith(session.toString())), () -> openFiles().toString());
+  }
+
+  private static List<String> openFiles() {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      List<String> open = new ArrayList<>();
+      for (Path fd : fds.toList()) {
+        try {
+          open.add(Files.readSymbolicLink(fd).toString());
+        } catch (java.io.IOException e) {
+          // closed between the listing and the look
+        }
+      }
+      return open;
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** The chat's one session folder. */
