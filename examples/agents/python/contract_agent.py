@@ -15,8 +15,9 @@ where n counts messages since the last /clear, kept in session_state):
   file <bytes>                send a file of <bytes> bytes, written to outbox/<message id>/
   /clear                      forget session_state, answer "cleared"
 
-Task rows are answered "task: <prompt>"; answers to questions "you chose <option>"; delivery
-failures "noted failure of <id>". Standard library only; waits on stdin lines ("wake") with a
+Task rows are answered "task: <prompt>"; integrators' events (kind webhook) "event
+<source>/<event>: <payload>"; answers to questions "you chose <option>"; delivery failures
+"noted failure of <id>". Standard library only; waits on stdin lines ("wake") with a
 poll fallback, like echo_agent.py.
 """
 
@@ -192,6 +193,10 @@ def work():
             elif row[2] == "task":
                 out.write("chat", {"text": f"task: {content.get('prompt')}"}, row[0],
                           (row[4], row[5], row[6]))
+            elif row[2] == "webhook":
+                out.write("chat", {"text": f"event {content.get('source')}/{content.get('event')}: "
+                                           f"{json.dumps(content.get('payload'), sort_keys=True)}"},
+                          row[0], (row[4], row[5], row[6]))
             elif row[2] == "system":
                 handle_system(out, row, content)
             out.ack(row[0], "completed")

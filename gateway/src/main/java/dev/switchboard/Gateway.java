@@ -87,7 +87,8 @@ public final class Gateway implements AutoCloseable {
         new ChannelHost(
             config.channels(), config.environment(), config.dataDir(),
             (type, event) -> counted(router().route(type, event)),
-            (type, answer) -> counted(router().answer(type, answer)));
+            (type, answer) -> counted(router().answer(type, answer)),
+            (type, event) -> counted(router().event(type, event)));
     GatewayConfig.DeliverySettings d = config.delivery();
     Map<String, RateLimit> rates = new LinkedHashMap<>();
     d.rateLimits().forEach((type, r) -> rates.put(type, new RateLimit(r.burst(), r.interval())));

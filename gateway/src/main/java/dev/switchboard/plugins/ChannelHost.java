@@ -9,6 +9,7 @@ import dev.switchboard.plugin.api.ConfigException;
 import dev.switchboard.plugin.api.InboundEvent;
 import dev.switchboard.plugin.api.DeliveryResult;
 import dev.switchboard.plugin.api.InboundOutcome;
+import dev.switchboard.plugin.api.IntegratorEvent;
 import dev.switchboard.plugin.api.OutboundContent;
 import dev.switchboard.plugin.api.OutboundMessage;
 import dev.switchboard.plugin.api.QuestionAnswer;
@@ -44,6 +45,7 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
   private final Path channelsDataDir;
   private final BiFunction<String, InboundEvent, InboundOutcome> router;
   private final BiFunction<String, QuestionAnswer, InboundOutcome> answers;
+  private final BiFunction<String, IntegratorEvent, InboundOutcome> events;
   private final InboundStats stats = new InboundStats();
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
   /** How each channel was made, to make it again when its start failed. */
@@ -83,7 +85,25 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
       Path dataDir,
       BiFunction<String, InboundEvent, InboundOutcome> router,
       BiFunction<String, QuestionAnswer, InboundOutcome> answers) {
+    this(sections, environment, dataDir, router, answers, (type, event) -> {
+      throw new UnsupportedOperationException("this gateway does not take integrator events");
+    });
+  }
+
+  /**
+   * @param router stores an inbound event of a channel type and returns the outcome
+   * @param answers stores the answer to a question and returns the outcome
+   * @param events stores an integrator's event and returns the outcome
+   */
+  public ChannelHost(
+      Map<String, ChannelSection> sections,
+      Map<String, String> environment,
+      Path dataDir,
+      BiFunction<String, InboundEvent, InboundOutcome> router,
+      BiFunction<String, QuestionAnswer, InboundOutcome> answers,
+      BiFunction<String, IntegratorEvent, InboundOutcome> events) {
     this.answers = answers;
+    this.events = events;
     this.sections = Map.copyOf(sections);
     this.environment = Map.copyOf(environment);
     this.channelsDataDir = dataDir.resolve("channels");
@@ -381,6 +401,25 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
           throw new StoreUnavailableException("the gateway is shutting down", null);
         }
         return answers.apply(type, answer);
+      } finally {
+        inFlight.decrementAndGet();
+      }
+    }
+
+    @Override
+    public InboundOutcome submitEvent(IntegratorEvent event) {
+      inFlight.incrementAndGet();
+      try {
+        if (closing) {
+          stats.rejected();
+          throw new StoreUnavailableException("the gateway is shutting down", null);
+        }
+        InboundOutcome outcome = events.apply(type, event);
+        stats.count(outcome);
+        return outcome;
+      } catch (StoreUnavailableException e) {
+        stats.rejected();
+        throw e;
       } finally {
         inFlight.decrementAndGet();
       }

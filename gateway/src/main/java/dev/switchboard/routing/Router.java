@@ -1,7 +1,10 @@
 package dev.switchboard.routing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.plugin.api.InboundEvent;
 import dev.switchboard.plugin.api.InboundOutcome;
+import dev.switchboard.plugin.api.IntegratorEvent;
 import dev.switchboard.plugin.api.QuestionAnswer;
 import dev.switchboard.plugin.api.StoreUnavailableException;
 import dev.switchboard.routing.ChatContent.StoredAttachment;
@@ -50,6 +53,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Router {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final CentralDb central;
   private final SessionFiles files;
@@ -105,6 +109,36 @@ public final class Router {
     }
   }
 
+  /**
+   * Stores an integrator's event for the sessions of the chat's wirings, as a row of kind {@code
+   * webhook} with {@code {"source", "event", "payload"}}: routed like a message addressed to the
+   * bot (rules on mentions do not hold it back), deduplicated by its id, and recorded as dropped
+   * when no wiring takes it.
+   */
+  public InboundOutcome event(String channelType, IntegratorEvent event) {
+    JsonNode payload;
+    try {
+      payload = JSON.readTree(event.payloadJson());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the event's payload is not JSON", e);
+    }
+    String content =
+        JSON.createObjectNode()
+            .put("source", event.source())
+            .put("event", event.event())
+            .set("payload", payload)
+            .toString();
+    InboundEvent carrier =
+        InboundEvent.builder(
+                event.platformId(), new InboundEvent.Sender(event.source(), event.source(), true), "")
+            .threadId(event.threadId())
+            .timestamp(event.timestamp())
+            .addressing(new InboundEvent.Addressing(true, true, false))
+            .build();
+    String id = event.eventId() != null ? event.eventId() : Ids.newId("evt");
+    return OffCarrier.call(() -> routeRow(channelType, carrier, id, "webhook", content));
+  }
+
   /** A session the message goes to. */
   private record Target(Session session, boolean agentShared) {}
 
@@ -119,7 +153,6 @@ public final class Router {
 
   private InboundOutcome routeHere(String channelType, InboundEvent event) {
     String messageId = event.messageId() != null ? event.messageId() : Ids.newId("msg");
-    String now = Times.format(clock.instant());
     try {
       Optional<String> paired = pairing.pair(channelType, event);
       if (paired.isPresent()) {
@@ -139,21 +172,37 @@ public final class Router {
         replies.accept(new HostReply(channelType, event.platformId(), event.threadId(), event.messageId(), refusal.get()));
         return new InboundOutcome.Dropped(messageId, refusal.get());
       }
+      return routeRow(channelType, event, messageId, "chat", null);
+    } catch (StoreException | UncheckedIOException e) {
+      LOG.error("could not store message {} from {}: {}", messageId, channelType, e.getMessage());
+      throw new StoreUnavailableException("the message could not be stored: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Routes one inbound row to the sessions of the chat's wirings that take it: a chat message
+   * ({@code content} null: made from the event), or another kind with its content.
+   */
+  private InboundOutcome routeRow(
+      String channelType, InboundEvent event, String messageId, String kind, String content) {
+    String now = Times.format(clock.instant());
+    try {
       Plan plan = central.write(c -> plan(c, channelType, event, messageId, now));
       if (plan.targets().isEmpty()) {
         return new InboundOutcome.Dropped(messageId, plan.dropReason());
       }
       List<String> stored = new ArrayList<>();
       for (Target target : plan.targets()) {
-        store(channelType, event, messageId, target).ifPresent(id -> stored.add(target.session().id()));
+        store(channelType, event, messageId, target, kind, content)
+            .ifPresent(id -> stored.add(target.session().id()));
       }
       stored.forEach(wake);
       return stored.isEmpty()
           ? new InboundOutcome.Duplicate(messageId)
           : new InboundOutcome.Stored(messageId, stored);
     } catch (StoreException | UncheckedIOException e) {
-      LOG.error("could not store message {} from {}: {}", messageId, channelType, e.getMessage());
-      throw new StoreUnavailableException("the message could not be stored: " + e.getMessage(), e);
+      LOG.error("could not store {} {} from {}: {}", kind, messageId, channelType, e.getMessage());
+      throw new StoreUnavailableException("the " + kind + " row could not be stored: " + e.getMessage(), e);
     }
   }
 
@@ -292,21 +341,22 @@ public final class Router {
   }
 
   private Optional<String> store(
-      String channelType, InboundEvent event, String messageId, Target target) {
+      String channelType, InboundEvent event, String messageId, Target target, String kind, String content) {
     Session session = target.session();
     Path dir = files.ensure(session.agentGroupId(), session.id());
-    List<StoredAttachment> attachments = copyAttachments(channelType, event, dir, messageId);
+    String rowContent =
+        content != null ? content : ChatContent.of(event, copyAttachments(channelType, event, dir, messageId));
     InboundRow row =
         new InboundRow(
             messageId,
-            "chat",
+            kind,
             Times.format(event.timestamp()),
             null,
             null,
             event.platformId(),
             channelType,
             event.threadId(),
-            ChatContent.of(event, attachments));
+            rowContent);
     return files.writeInbound(
         dir,
         c -> {

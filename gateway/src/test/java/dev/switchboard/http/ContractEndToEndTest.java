@@ -214,6 +214,20 @@ class ContractEndToEndTest {
     assertEquals(409, unknown.statusCode());
     assertTrue(JSON.readTree(unknown.body()).get("error").asText().contains("not open"), unknown.body());
 
+    // An integrator's event reaches the agent as a row of kind webhook; a repeat is stored once.
+    String event =
+        "{\"chat\": \"" + CHAT + "\", \"id\": \"ev-1\", \"source\": \"ci\", \"event\": \"build_failed\","
+            + " \"payload\": {\"branch\": \"main\"}}";
+    HttpResponse<String> stored = send(HttpRequest.newBuilder(URI.create(base + "/webhooks/webhook/events"))
+        .POST(HttpRequest.BodyPublishers.ofString(event)));
+    assertEquals(202, stored.statusCode(), stored.body());
+    assertEquals("stored", JSON.readTree(stored.body()).get("status").asText());
+    assertEquals("event ci/build_failed: {\"branch\": \"main\"}",
+        next(m -> m.path("text").asText().startsWith("event ")).get("text").asText());
+    HttpResponse<String> again = send(HttpRequest.newBuilder(URI.create(base + "/webhooks/webhook/events"))
+        .POST(HttpRequest.BodyPublishers.ofString(event)));
+    assertEquals("duplicate", JSON.readTree(again.body()).get("status").asText());
+
     // An edit of a message the agent sent, named by its seq and mapped through `delivered`.
     post("edit");
     JsonNode draft = next(m -> m.path("text").asText().equals("draft"));
@@ -240,6 +254,10 @@ class ContractEndToEndTest {
     }
     assertTrue(inbound.stream().anyMatch(r -> r.contains(" task ")), inbound.toString());
     assertTrue(inbound.stream().anyMatch(r -> r.contains(" system ")), "the answer came as a system row");
+    assertEquals(
+        List.of("{\"source\":\"ci\",\"event\":\"build_failed\",\"payload\":{\"branch\":\"main\"}}"),
+        rows(session.resolve("inbound.db"), "SELECT content FROM messages_in WHERE kind = 'webhook'"),
+        "the event's row, once, in the contract's form");
     List<String> outbound = rows(session.resolve("outbound.db"), "SELECT seq FROM messages_out ORDER BY seq");
     outbound.forEach(seq -> assertEquals(1, Long.parseLong(seq) % 2, "agent rows have odd seqs: " + outbound));
     List<String> acks = rows(session.resolve("outbound.db"), "SELECT status FROM processing_ack");

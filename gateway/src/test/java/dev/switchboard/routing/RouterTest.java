@@ -12,6 +12,7 @@ import dev.switchboard.admin.Administration.WiringOptions;
 import dev.switchboard.plugin.api.InboundEvent;
 import dev.switchboard.plugin.api.InboundEvent.Addressing;
 import dev.switchboard.plugin.api.InboundOutcome;
+import dev.switchboard.plugin.api.IntegratorEvent;
 import dev.switchboard.store.CentralDb;
 import dev.switchboard.store.DestinationAcl;
 import dev.switchboard.store.Jdbc;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -155,6 +157,29 @@ class RouterTest {
         shared + 1,
         central.read(DestinationAcl::routingVersion),
         "the running agent-shared sessions list the new chat: their destinations are rewritten");
+  }
+
+  @Test
+  void an_integrator_event_is_stored_as_a_webhook_row_once_and_dropped_where_nothing_is_wired() throws Exception {
+    admin.wire("webhook", "ops", "main", options("shared", 0, null));
+    IntegratorEvent event =
+        new IntegratorEvent("ops", null, "ev-1", "ci", "deployed", "{\"version\":\"1.2\"}", Instant.parse("2026-01-01T00:00:00Z"));
+
+    String session = sessionOf(router.event("webhook", event));
+
+    List<Row> rows = rows(session);
+    assertEquals(List.of("ev-1"), rows.stream().map(Row::id).toList());
+    try (Connection c = inbound(session)) {
+      assertEquals("webhook", Jdbc.queryOne(c, "SELECT kind FROM messages_in", r -> r.getString(1)).orElseThrow());
+      JsonNode content = JSON.readTree(Jdbc.queryOne(c, "SELECT content FROM messages_in", r -> r.getString(1)).orElseThrow());
+      assertEquals("ci", content.get("source").asText());
+      assertEquals("deployed", content.get("event").asText());
+      assertEquals("1.2", content.get("payload").get("version").asText());
+    }
+    assertInstanceOf(InboundOutcome.Duplicate.class, router.event("webhook", event));
+    InboundOutcome elsewhere =
+        router.event("webhook", new IntegratorEvent("nowhere", null, "ev-2", "ci", "x", "1", Instant.now()));
+    assertInstanceOf(InboundOutcome.Dropped.class, elsewhere);
   }
 
   @Test

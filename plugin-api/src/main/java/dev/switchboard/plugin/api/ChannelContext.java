@@ -34,6 +34,20 @@ public interface ChannelContext {
   }
 
   /**
+   * Stores an event from another system for the agents of a chat ({@link IntegratorEvent}), as
+   * {@link #submit} stores a message: durably before it returns, once per chat and event id, for
+   * the sessions of the chat's wirings (their trigger rules on text and mentions do not apply).
+   *
+   * <p>A default method, so that contexts written before it still compile.
+   *
+   * @throws StoreUnavailableException when the event could not be stored; do not acknowledge then
+   * @throws UnsupportedOperationException when this gateway does not take such events
+   */
+  default InboundOutcome submitEvent(IntegratorEvent event) {
+    throw new UnsupportedOperationException("this gateway does not take integrator events");
+  }
+
+  /**
    * A folder that belongs to this channel alone, for state it must keep across restarts (poll
    * offsets, its own message logs). It exists when the channel is created.
    */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.switchboard.plugin.api.ChannelContext;
 import dev.switchboard.plugin.api.InboundEvent;
 import dev.switchboard.plugin.api.InboundOutcome;
+import dev.switchboard.plugin.api.IntegratorEvent;
 import dev.switchboard.plugin.api.QuestionAnswer;
 import dev.switchboard.plugin.api.StoreUnavailableException;
 import java.io.IOException;
@@ -49,6 +50,7 @@ public final class FakeChannelContext implements ChannelContext {
   private final List<InboundEvent> stored = new ArrayList<>();
   private final List<InboundEvent> dropped = new ArrayList<>();
   private final List<QuestionAnswer> answers = new ArrayList<>();
+  private final List<IntegratorEvent> events = new ArrayList<>();
   private final Set<String> seenMessages = new HashSet<>();
   private final Set<String> seenAnswers = new HashSet<>();
   private Mode mode = Mode.STORE;
@@ -112,6 +114,38 @@ public final class FakeChannelContext implements ChannelContext {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Takes an integrator's event as {@link #submit} takes a message: stored once per chat and event
+   * id (a repeat is a duplicate), dropped or refused as the mode says.
+   */
+  @Override
+  public InboundOutcome submitEvent(IntegratorEvent event) {
+    requireNonNull(event, "event is null");
+    lock.lock();
+    try {
+      changed.signalAll();
+      if (mode == Mode.UNAVAILABLE) {
+        throw new StoreUnavailableException("the fake store is unavailable", null);
+      }
+      String id = event.eventId() == null ? "made-up-" + ++madeUpIds : event.eventId();
+      if (!seenMessages.add(event.platformId() + '\u0000' + id)) {
+        return new InboundOutcome.Duplicate(id);
+      }
+      if (mode == Mode.DROP) {
+        return new InboundOutcome.Dropped(id, dropReason);
+      }
+      events.add(event);
+      return new InboundOutcome.Stored(id, List.of(SESSION));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The integrator events stored, in order. */
+  public List<IntegratorEvent> events() {
+    return read(() -> List.copyOf(events));
   }
 
   /** Takes every answer (the fake knows no questions, so none is unknown or expired). */

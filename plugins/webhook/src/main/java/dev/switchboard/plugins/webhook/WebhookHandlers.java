@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.plugin.api.ChannelContext;
 import dev.switchboard.plugin.api.InboundEvent;
 import dev.switchboard.plugin.api.InboundOutcome;
+import dev.switchboard.plugin.api.IntegratorEvent;
 import dev.switchboard.plugin.api.InboundOutcome.Dropped;
 import dev.switchboard.plugin.api.InboundOutcome.Duplicate;
 import dev.switchboard.plugin.api.InboundOutcome.Stored;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The channel's routes: {@code POST ""} takes a message, {@code POST answers} the answer to a
- * question, {@code GET chats/{chat}/messages} long-polls a chat's replies. All check the bearer
+ * question, {@code POST events} an integrator's event for a chat's agents, {@code GET
+ * chats/{chat}/messages} long-polls a chat's replies. All check the bearer
  * token before anything else, and every refusal is mapped to a response in {@link #guarded} alone.
  */
 final class WebhookHandlers {
@@ -59,6 +61,7 @@ final class WebhookHandlers {
     return List.of(
         WebhookRoute.post("", guarded(this::submit)),
         WebhookRoute.post("answers", guarded(this::answer)),
+        WebhookRoute.post("events", guarded(this::event)),
         WebhookRoute.get("chats/{chat}/messages", guarded(this::messages)));
   }
 
@@ -106,6 +109,11 @@ final class WebhookHandlers {
     } catch (IOException e) {
       log.warn("Could not create the reply log of a chat; it is known until restart", e);
     }
+    return accepted(outcome);
+  }
+
+  /** 202 with what became of a message or an event: stored, duplicate, or dropped and why. */
+  private WebhookResponse accepted(InboundOutcome outcome) {
     ObjectNode answer = JSON.createObjectNode().put("id", outcome.messageId());
     switch (outcome) {
       case Stored stored ->
@@ -136,6 +144,27 @@ final class WebhookHandlers {
       case Dropped dropped ->
           WebhookResponse.json(409, write(body.put("status", "refused").put("error", dropped.reason())));
     };
+  }
+
+  /**
+   * Stores an integrator's event for the chat's agents: 202 with the outcome, as for a message (a
+   * chat no agent group is wired to is "dropped", with the reason).
+   */
+  private WebhookResponse event(WebhookRequest request) {
+    IntegratorEvent event =
+        WebhookInbound.parseEvent(request.body(), settings.maxTextLength(), clock.instant());
+    InboundOutcome outcome;
+    try {
+      outcome = context.submitEvent(event);
+    } catch (UnsupportedOperationException e) {
+      throw new WebhookProblem(501, "this gateway does not take integrator events");
+    }
+    try {
+      feed.markKnown(event.platformId());
+    } catch (IOException e) {
+      log.warn("Could not create the reply log of a chat; it is known until restart", e);
+    }
+    return accepted(outcome);
   }
 
   private WebhookResponse messages(WebhookRequest request) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.switchboard.plugin.api.InboundEvent;
+import dev.switchboard.plugin.api.IntegratorEvent;
 import dev.switchboard.plugin.api.QuestionAnswer;
 import dev.switchboard.plugin.api.InboundEvent.Addressing;
 import dev.switchboard.plugin.api.InboundEvent.ChatInfo;
@@ -81,6 +82,31 @@ final class WebhookInbound {
         new Sender(id(sender, "id", "sender.id", true), id(sender, "name", "sender.name", false)),
         id(root, "id", "id", false),
         now);
+  }
+
+  /**
+   * An integrator's event: {@code {"chat", "source", "event", "payload", "id"?, "thread"?,
+   * "timestamp"?}}, the payload any JSON value of at most {@code maxPayloadChars} characters as
+   * JSON text.
+   */
+  static IntegratorEvent parseEvent(byte[] body, int maxPayloadChars, Instant now) {
+    JsonNode root = object(body);
+    JsonNode payload = root.get("payload");
+    if (payload == null) {
+      throw WebhookProblem.badRequest("payload is required (any JSON value, null included)");
+    }
+    String payloadJson = payload.toString();
+    if (payloadJson.length() > maxPayloadChars) {
+      throw WebhookProblem.badRequest("payload must be at most " + maxPayloadChars + " characters of JSON");
+    }
+    return new IntegratorEvent(
+        id(root, "chat", "chat", true),
+        id(root, "thread", "thread", false),
+        id(root, "id", "id", false),
+        id(root, "source", "source", true),
+        id(root, "event", "event", true),
+        payloadJson,
+        timestamp(root, now));
   }
 
   private static JsonNode object(byte[] body) {

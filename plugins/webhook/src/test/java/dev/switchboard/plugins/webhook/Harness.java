@@ -54,6 +54,20 @@ final class Harness implements AutoCloseable {
     return postBytes(authorization, body.getBytes(UTF_8));
   }
 
+  /** Posts {@code body} to the route at {@code path} (under /webhooks/webhook/) with the token. */
+  WebhookResponse postTo(String path, String body) {
+    WebhookRequest request =
+        new WebhookRequest(
+            "POST",
+            "/webhooks/webhook/" + path,
+            Map.of(),
+            Map.of(),
+            Map.of("Authorization", List.of("Bearer " + TOKEN)),
+            body.getBytes(UTF_8),
+            "127.0.0.1");
+    return route(WebhookRoute.Method.POST, path).handler().handle(request);
+  }
+
   WebhookResponse postBytes(String authorization, byte[] body) {
     Map<String, List<String>> headers =
         authorization == null ? Map.of() : Map.of("Authorization", List.of(authorization));

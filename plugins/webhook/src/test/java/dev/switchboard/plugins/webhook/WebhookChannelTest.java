@@ -44,7 +44,7 @@ class WebhookChannelTest {
             Capability.QUESTION),
         channel.capabilities());
     assertEquals(
-        List.of("POST ", "POST answers", "GET chats/{chat}/messages"),
+        List.of("POST ", "POST answers", "POST events", "GET chats/{chat}/messages"),
         channel.webhookRoutes().stream().map(r -> r.method() + " " + r.path()).toList());
     assertEquals(new RateLimit(3, Duration.ofSeconds(1)), channel.rateLimit());
     channel.close();
