@@ -108,8 +108,7 @@ final class SlackChannel implements Channel {
     }
   }
 
-  private void release(SlackApi created, ExecutorService executor, SlackEvents handler)
-      throws InterruptedException {
+  private void release(SlackApi created, ExecutorService executor, SlackEvents handler) {
     SlackSocketMode connection = socket;
     socket = null;
     if (connection != null) {
@@ -121,7 +120,11 @@ final class SlackChannel implements Channel {
     executor.shutdownNow();
     created.close();
     if (handler != null) {
-      handler.awaitStopped(FOLLOW_UP_GRACE);
+      try {
+        handler.awaitStopped(FOLLOW_UP_GRACE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
