@@ -271,9 +271,14 @@ public final class Router {
     InboundEvent.ChatInfo info = event.chat();
     if (existing.isPresent()) {
       MessagingGroup group = existing.get();
-      if (info != null
-          && (!java.util.Objects.equals(info.name(), group.name()) || info.group() != group.group())) {
-        MessagingGroups.updateInfo(c, group.id(), info.name(), info.group());
+      if (info == null) {
+        return group;
+      }
+      // A channel that could not learn the name this time sends none (null): the name known from
+      // earlier messages stays.
+      String name = info.name() != null ? info.name() : group.name();
+      if (!java.util.Objects.equals(name, group.name()) || info.group() != group.group()) {
+        MessagingGroups.updateInfo(c, group.id(), name, info.group());
       }
       return group;
     }

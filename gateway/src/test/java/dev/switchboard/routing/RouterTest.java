@@ -233,6 +233,33 @@ class RouterTest {
   }
 
   @Test
+  void a_message_without_a_chat_name_keeps_the_name_known_from_before() {
+    admin.wire("webhook", "*", "main", options("shared", 0, null));
+    router.route(
+        "webhook",
+        InboundEvent.builder("named", new InboundEvent.Sender("u1", null), "hi")
+            .messageId("1").chat(new InboundEvent.ChatInfo("Team room", true)).build());
+
+    router.route(
+        "webhook",
+        InboundEvent.builder("named", new InboundEvent.Sender("u1", null), "again")
+            .messageId("2").chat(new InboundEvent.ChatInfo(null, true)).build());
+    router.route(
+        "webhook",
+        InboundEvent.builder("named", new InboundEvent.Sender("u1", null), "and again")
+            .messageId("3").build());
+
+    List<String> names = central.read(c -> Jdbc.query(c, "SELECT name || ':' || is_group FROM messaging_groups WHERE platform_id = 'named'", r -> r.getString(1)));
+    assertEquals(List.of("Team room:1"), names);
+    router.route(
+        "webhook",
+        InboundEvent.builder("named", new InboundEvent.Sender("u1", null), "renamed")
+            .messageId("4").chat(new InboundEvent.ChatInfo("New name", true)).build());
+    List<String> renamed = central.read(c -> Jdbc.query(c, "SELECT name FROM messaging_groups WHERE platform_id = 'named'", r -> r.getString(1)));
+    assertEquals(List.of("New name"), renamed, "a known new name still replaces the old one");
+  }
+
+  @Test
   void attachments_are_copied_into_the_session_inbox_without_path_tricks() throws Exception {
     admin.wire("webhook", "demo", "main", options("shared", 0, null));
     Path staged = Files.writeString(dataDir.resolve("staged.txt"), "file body");

@@ -17,11 +17,30 @@ import javax.crypto.spec.SecretKeySpec;
  * The table of hostile requests: for every HTTP endpoint of a gateway running the webhook,
  * Telegram (webhook mode) and Slack (Events API) channels, requests that are malformed, oversized,
  * badly encoded, too deeply nested, unauthenticated, forged, replayed or that play tricks with
- * paths. Each must be refused with a 4xx and change nothing.
+ * paths. Each must be refused with a 4xx and change nothing; a Slack request whose signature or
+ * timestamp is what is wrong must get exactly 401.
  */
 final class HostileRequests {
-  /** One request: a name for the report, the raw request target, headers and body. */
-  record Hostile(String name, String method, byte[] target, Map<String, String> headers, byte[] body) {
+  /**
+   * One request: a name for the report, the raw request target, headers and body, and the status
+   * it must get, or 0 for any 4xx.
+   */
+  record Hostile(
+      String name, String method, byte[] target, Map<String, String> headers, byte[] body, int status) {
+    Hostile(String name, String method, byte[] target, Map<String, String> headers, byte[] body) {
+      this(name, method, target, headers, body, 0);
+    }
+
+    /** The same request, which must get exactly {@code expected}. */
+    Hostile expecting(int expected) {
+      return new Hostile(name, method, target, headers, body, expected);
+    }
+
+    /** Whether {@code answered} is the refusal this request must get. */
+    boolean refusedBy(int answered) {
+      return status == 0 ? answered >= 400 && answered < 500 : answered == status;
+    }
+
     @Override
     public String toString() {
       return name;
@@ -255,19 +274,19 @@ final class HostileRequests {
     long now = Instant.now().getEpochSecond();
     byte[] event = utf8(slackMessage("C0000001", "hello", "1700000000.000001"));
     List<Hostile> list = new ArrayList<>();
-    list.add(post("slack: no signature", events, Map.of(), event));
-    list.add(post("slack: no timestamp", events, Map.of("X-Slack-Signature", sign(slackSecret, now, event)), event));
-    list.add(post("slack: forged signature", events, slackHeaders(now, "v0=" + "0".repeat(64)), event));
-    list.add(post("slack: signature of another secret", events, slackHeaders(now, sign("not-the-secret", now, event)), event));
-    list.add(post("slack: signature of another body", events, slackHeaders(now, sign(slackSecret, now, utf8("{}"))), event));
-    list.add(post("slack: v1 signature", events, slackHeaders(now, sign(slackSecret, now, event).replace("v0=", "v1=")), event));
-    list.add(post("slack: signature in upper case", events, slackHeaders(now, sign(slackSecret, now, event).toUpperCase(java.util.Locale.ROOT)), event));
-    list.add(post("slack: replayed, 10 minutes old", events, slackHeaders(now - 600, sign(slackSecret, now - 600, event)), event));
-    list.add(post("slack: replayed, a day old", events, slackHeaders(now - 86_400, sign(slackSecret, now - 86_400, event)), event));
-    list.add(post("slack: timestamp 10 minutes ahead", events, slackHeaders(now + 600, sign(slackSecret, now + 600, event)), event));
-    list.add(post("slack: timestamp not a number", events, Map.of("X-Slack-Request-Timestamp", "now", "X-Slack-Signature", sign(slackSecret, now, event)), event));
-    list.add(post("slack: timestamp zero", events, slackHeaders(0, sign(slackSecret, 0, event)), event));
-    list.add(post("slack: timestamp Long.MIN_VALUE", events, Map.of("X-Slack-Request-Timestamp", Long.toString(Long.MIN_VALUE), "X-Slack-Signature", signText(slackSecret, Long.toString(Long.MIN_VALUE), event)), event));
+    list.add(post("slack: no signature", events, Map.of(), event).expecting(401));
+    list.add(post("slack: no timestamp", events, Map.of("X-Slack-Signature", sign(slackSecret, now, event)), event).expecting(401));
+    list.add(post("slack: forged signature", events, slackHeaders(now, "v0=" + "0".repeat(64)), event).expecting(401));
+    list.add(post("slack: signature of another secret", events, slackHeaders(now, sign("not-the-secret", now, event)), event).expecting(401));
+    list.add(post("slack: signature of another body", events, slackHeaders(now, sign(slackSecret, now, utf8("{}"))), event).expecting(401));
+    list.add(post("slack: v1 signature", events, slackHeaders(now, sign(slackSecret, now, event).replace("v0=", "v1=")), event).expecting(401));
+    list.add(post("slack: signature in upper case", events, slackHeaders(now, sign(slackSecret, now, event).toUpperCase(java.util.Locale.ROOT)), event).expecting(401));
+    list.add(post("slack: replayed, 10 minutes old", events, slackHeaders(now - 600, sign(slackSecret, now - 600, event)), event).expecting(401));
+    list.add(post("slack: replayed, a day old", events, slackHeaders(now - 86_400, sign(slackSecret, now - 86_400, event)), event).expecting(401));
+    list.add(post("slack: timestamp 10 minutes ahead", events, slackHeaders(now + 600, sign(slackSecret, now + 600, event)), event).expecting(401));
+    list.add(post("slack: timestamp not a number", events, Map.of("X-Slack-Request-Timestamp", "now", "X-Slack-Signature", sign(slackSecret, now, event)), event).expecting(401));
+    list.add(post("slack: timestamp zero", events, slackHeaders(0, sign(slackSecret, 0, event)), event).expecting(401));
+    list.add(post("slack: timestamp Long.MIN_VALUE", events, Map.of("X-Slack-Request-Timestamp", Long.toString(Long.MIN_VALUE), "X-Slack-Signature", signText(slackSecret, Long.toString(Long.MIN_VALUE), event)), event).expecting(401));
     list.add(post("slack: invalid UTF-8, unsigned", events, Map.of(), new byte[] {(byte) 0xC3, (byte) 0x28}));
     list.add(post("slack: oversized", events, slackHeaders(now, "v0=00"), oversized()));
     // Signed well: the body itself is what is wrong.
@@ -280,8 +299,8 @@ final class HostileRequests {
     list.add(signedPost("slack: signed, event a string", events, now, utf8("{\"type\":\"event_callback\",\"event_id\":\"Ev2\",\"event\":\"message\"}")));
     list.add(signedPost("slack: signed, message without channel", events, now, utf8("{\"type\":\"event_callback\",\"event_id\":\"Ev3\",\"event\":{\"type\":\"message\",\"user\":\"U1\",\"text\":\"t\",\"ts\":\"1.2\"}}")));
     list.add(signedPost("slack: signed, channel ../", events, now, utf8(slackMessage("../../sessions", "t", "1700000000.000002").replace("\"user\":\"U0000001\"", "\"user\":{\"id\":1}"))));
-    list.add(post("slack: interactivity unsigned", interactivity, Map.of("Content-Type", "application/x-www-form-urlencoded"), utf8("payload=%7B%7D")));
-    list.add(post("slack: interactivity replayed", interactivity, slackHeaders(now - 900, sign(slackSecret, now - 900, utf8("payload=%7B%7D"))), utf8("payload=%7B%7D")));
+    list.add(post("slack: interactivity unsigned", interactivity, Map.of("Content-Type", "application/x-www-form-urlencoded"), utf8("payload=%7B%7D")).expecting(401));
+    list.add(post("slack: interactivity replayed", interactivity, slackHeaders(now - 900, sign(slackSecret, now - 900, utf8("payload=%7B%7D"))), utf8("payload=%7B%7D")).expecting(401));
     list.add(signedPost("slack: interactivity without payload", interactivity, now, utf8("x=1")));
     list.add(signedPost("slack: interactivity payload not JSON", interactivity, now, utf8("payload=hello")));
     list.add(signedPost("slack: interactivity bad percent-encoding", interactivity, now, utf8("payload=%E0%A4%A")));

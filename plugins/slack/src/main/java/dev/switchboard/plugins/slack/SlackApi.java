@@ -45,7 +45,8 @@ import okhttp3.ResponseBody;
  * call timeout for sending, one with a short timeout for the look-ups done while an event waits
  * for its acknowledgement (Slack allows 3 seconds). Names of people and conversations are cached
  * for an hour, so a busy conversation costs one users.info and one conversations.info an hour
- * (both Tier 4 / Tier 3 methods).
+ * (both Tier 4 / Tier 3 methods). When a look-up fails, what was learnt before stands in, however
+ * old.
  */
 final class SlackApi implements AutoCloseable {
   static final Duration LOOKUP_TIMEOUT = Duration.ofMillis(1500);
@@ -162,7 +163,9 @@ final class SlackApi implements AutoCloseable {
     }
   }
 
-  /** A conversation's name and kind, or empty when Slack does not say in time. */
+  /**
+   * A conversation's name and kind; when Slack does not say in time, as last learnt; else empty.
+   */
   Optional<Conversation> conversation(String channel) {
     return cached(
         conversations,
@@ -174,6 +177,11 @@ final class SlackApi implements AutoCloseable {
                   .getChannel();
           return new Conversation(info.getName(), info.isIm(), info.isMpim());
         });
+  }
+
+  /** What was last learnt of a conversation, however long ago; no call is made. */
+  Optional<Conversation> knownConversation(String channel) {
+    return known(conversations, channel);
   }
 
   /** How a person is shown: display name, else real name, else user name; or empty. */
@@ -197,6 +205,11 @@ final class SlackApi implements AutoCloseable {
           }
           return null;
         });
+  }
+
+  /** What was last learnt of a person's name, however long ago; no call is made. */
+  Optional<String> knownUserName(String user) {
+    return known(userNames, user);
   }
 
   /**
@@ -297,7 +310,8 @@ final class SlackApi implements AutoCloseable {
     T get() throws CallFailed;
   }
 
-  // A failed look-up is not cached: the next message asks again.
+  // A failed look-up is not cached: the next message asks again. Until then an expired entry
+  // stands in, so that a name once known is not lost to one slow call.
   private <T> Optional<T> cached(Map<String, Cached<T>> cache, String key, Lookup<T> lookup) {
     Instant now = clock.instant();
     Cached<T> hit = cache.get(key);
@@ -309,13 +323,22 @@ final class SlackApi implements AutoCloseable {
       cache.put(key, new Cached<>(value, now.plus(NAME_TTL)));
       return value;
     } catch (CallFailed e) {
-      return Optional.empty();
+      return hit == null ? Optional.empty() : hit.value();
     }
   }
 
-  /** Ends the SDK's and OkHttp's threads and connections. */
+  private static <T> Optional<T> known(Map<String, Cached<T>> cache, String key) {
+    Cached<T> hit = cache.get(key);
+    return hit == null ? Optional.empty() : hit.value();
+  }
+
+  /**
+   * Ends the SDK's and OkHttp's threads and connections. Calls still running (a file download of
+   * the pending journal, say) are cancelled and fail with an IOException.
+   */
   @Override
   public void close() {
+    http.dispatcher().cancelAll();
     http.dispatcher().executorService().shutdownNow();
     http.connectionPool().evictAll();
     try {

@@ -75,9 +75,12 @@ final class SlackChannel implements Channel {
       }
       SlackApi created = new SlackApi(settings, clock);
       ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+      SlackEvents handler = null;
       try {
         SlackApi.Identity self = created.authTest();
-        SlackEvents handler = new SlackEvents(context, created, self, settings.maxFileBytes(), clock);
+        handler = new SlackEvents(context, created, self, settings.maxFileBytes(), clock);
+        // Messages acknowledged before the last stop are stored before new ones are taken.
+        handler.start();
         if (settings.mode() == SlackSettings.Mode.SOCKET) {
           SlackSocketMode connection =
               new SlackSocketMode(created, handler, executor, found -> problem = found);
@@ -90,7 +93,7 @@ final class SlackChannel implements Channel {
         events = handler;
         log.info("Slack channel started as bot user {} with {}", self.userId(), settings);
       } catch (CallFailed e) {
-        release(created, executor);
+        release(created, executor, handler);
         throw new IllegalStateException(
             "Slack refused to start the channel: "
                 + e.getMessage()
@@ -99,20 +102,30 @@ final class SlackChannel implements Channel {
                         + " (SLACK_APP_TOKEN)"
                     : ""));
       } catch (Exception | Error e) {
-        release(created, executor);
+        release(created, executor, handler);
         throw e;
       }
     }
   }
 
-  private void release(SlackApi created, ExecutorService executor) {
+  private void release(SlackApi created, ExecutorService executor, SlackEvents handler) {
     SlackSocketMode connection = socket;
     socket = null;
     if (connection != null) {
       connection.close();
     }
+    if (handler != null) {
+      handler.stop();
+    }
     executor.shutdownNow();
     created.close();
+    if (handler != null) {
+      try {
+        handler.awaitStopped(FOLLOW_UP_GRACE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   @Override
@@ -124,14 +137,19 @@ final class SlackChannel implements Channel {
     return current.deliver(message);
   }
 
-  /** Stops taking events (requests get 503), closes the WebSocket and OkHttp's threads. */
+  /**
+   * Stops taking events (requests get 503), closes the WebSocket, stops the pending journal's
+   * worker (what it has not stored waits on disk for the next start) and OkHttp's threads.
+   */
   @Override
   public void close() {
     SlackApi currentApi;
     SlackSocketMode currentSocket;
     ExecutorService currentFollowUps;
+    SlackEvents currentEvents;
     synchronized (lock) {
       closed = true;
+      currentEvents = events;
       events = null;
       outbound = null;
       currentApi = api;
@@ -143,6 +161,9 @@ final class SlackChannel implements Channel {
     }
     if (currentSocket != null) {
       currentSocket.close();
+    }
+    if (currentEvents != null) {
+      currentEvents.stop();
     }
     if (currentFollowUps != null) {
       currentFollowUps.shutdown();
@@ -156,7 +177,16 @@ final class SlackChannel implements Channel {
       }
     }
     if (currentApi != null) {
-      currentApi.close();
+      currentApi.close(); // cancels a download the journal's worker may be waiting on
+    }
+    if (currentEvents != null) {
+      try {
+        if (!currentEvents.awaitStopped(FOLLOW_UP_GRACE)) {
+          log.warn("The Slack channel's journal worker did not stop within {}", FOLLOW_UP_GRACE);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

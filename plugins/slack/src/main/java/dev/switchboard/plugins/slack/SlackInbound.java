@@ -77,10 +77,6 @@ final class SlackInbound {
   private SlackInbound() {}
 
   /**
-   * The message an event of type {@code message} or {@code app_mention} carries, or empty when the
-   * event is to be ignored: the bot's own messages, edits, deletes, system messages, other types.
-   */
-  /**
    * Why an {@code event_callback} payload does not have the shape Slack always sends, or empty: an
    * {@code event} object with a string {@code type}, and for messages a string {@code channel} and
    * {@code ts}, and {@code user}, {@code text} and {@code thread_ts} strings where present. Events
@@ -116,6 +112,10 @@ final class SlackInbound {
     return value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isString();
   }
 
+  /**
+   * The message an event of type {@code message} or {@code app_mention} carries, or empty when the
+   * event is to be ignored: the bot's own messages, edits, deletes, system messages, other types.
+   */
   static Optional<Message> message(JsonObject event, SlackApi.Identity self) {
     String type = string(event, "type");
     if (!"message".equals(type) && !"app_mention".equals(type)) {
@@ -157,7 +157,8 @@ final class SlackInbound {
    * The event for the gateway.
    *
    * @param senderName the sender's name (users.info), or null
-   * @param conversation what conversations.info said, or null
+   * @param conversation what conversations.info said, or null when it never answered; the event
+   *     then carries no chat info, so that the gateway keeps the name it knows
    * @param attachments the files downloaded for it
    * @param notes lines added to the text, e.g. about a file too big to download
    */
@@ -184,7 +185,7 @@ final class SlackInbound {
             .threadId(m.threadTs())
             .timestamp(time(m.ts()))
             .addressing(new Addressing(mention, direct, replyToBot))
-            .chat(new ChatInfo(conversation == null ? null : conversation.name(), !direct))
+            .chat(conversation == null ? null : new ChatInfo(conversation.name(), !direct))
             .replyTo(replyTo);
     attachments.forEach(builder::attachment);
     return builder.build();

@@ -19,6 +19,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +41,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The next call of a sending method (chat.postMessage, chat.update, reactions.add,
  * files.completeUploadExternal) can be scripted to fail: an HTTP status (429 with Retry-After,
- * 500) or an {@code ok: false} error code.
+ * 500) or an {@code ok: false} error code. The look-ups (conversations.info, users.info) can be
+ * made slow or, for one conversation, fail; file downloads can be held until a test lets them go.
  */
 final class FakeSlack implements AutoCloseable {
   static final String BOT_TOKEN = "xoxb-fake-bot-token";
@@ -70,8 +77,18 @@ final class FakeSlack implements AutoCloseable {
     }
   }
 
+  /** What conversations.info says a conversation is. */
+  enum Kind {
+    CHANNEL,
+    PRIVATE_CHANNEL,
+    GROUP_DM,
+    DM
+  }
+
   private static final List<String> SENDING_METHODS =
       List.of("chat.postMessage", "chat.update", "reactions.add", "files.completeUploadExternal");
+  private static final List<String> LOOKUP_METHODS = List.of("conversations.info", "users.info");
+  private static final Duration LONGEST_HOLD = Duration.ofSeconds(60);
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -81,6 +98,13 @@ final class FakeSlack implements AutoCloseable {
   private final Map<String, byte[]> sharedFiles = new ConcurrentHashMap<>();
   private final Map<String, String> userNames = new ConcurrentHashMap<>();
   private final Map<String, String> channelNames = new ConcurrentHashMap<>();
+  private final Map<String, Kind> kinds = new ConcurrentHashMap<>();
+  private final Set<String> failingConversations = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger downloads = new AtomicInteger();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private volatile Duration lookupDelay = Duration.ZERO;
+  private volatile CountDownLatch downloadGate;
   private final AtomicReference<Failure> nextFailure = new AtomicReference<>();
   private final AtomicInteger passBeforeFailure = new AtomicInteger();
   private final AtomicLong ts = new AtomicLong(1_700_000_000_000_000L);
@@ -91,7 +115,7 @@ final class FakeSlack implements AutoCloseable {
     AtomicInteger threads = new AtomicInteger();
     executor =
         Executors.newFixedThreadPool(
-            4,
+            16,
             task -> {
               Thread thread = new Thread(task, THREAD_PREFIX + threads.incrementAndGet());
               thread.setDaemon(true);
@@ -124,6 +148,51 @@ final class FakeSlack implements AutoCloseable {
 
   void channelName(String id, String name) {
     channelNames.put(id, name);
+  }
+
+  /** Names a conversation and says what kind it is. */
+  void conversation(String id, String name, Kind kind) {
+    channelNames.put(id, name);
+    kinds.put(id, kind);
+  }
+
+  /** From now on conversations.info fails for this conversation (Slack's internal_error). */
+  void failConversationInfo(String id) {
+    failingConversations.add(id);
+  }
+
+  /** From now on conversations.info and users.info answer only after {@code delay}. */
+  void delayLookups(Duration delay) {
+    lookupDelay = delay;
+  }
+
+  /** From now on a file download waits (at most a minute) until {@link #releaseDownloads}. */
+  void holdDownloads() {
+    downloadGate = new CountDownLatch(1);
+  }
+
+  void releaseDownloads() {
+    CountDownLatch gate = downloadGate;
+    downloadGate = null;
+    if (gate != null) {
+      gate.countDown();
+    }
+  }
+
+  /** How many file downloads were asked for, held ones included. */
+  int downloads() {
+    return downloads.get();
+  }
+
+  /** Waits until {@code count} file downloads were asked for. */
+  void awaitDownloads(int count, Duration timeout) {
+    await(timeout, () -> downloads.get() >= count, count + " file downloads");
+  }
+
+  /** Waits until the fake received a call of {@code method}; returns the first. */
+  Call awaitCall(String method, Duration timeout) {
+    await(timeout, () -> !calls(method).isEmpty(), "a call of " + method + "; calls: " + calls);
+    return calls(method).getFirst();
   }
 
   /** Makes a file downloadable (with the bot token) and returns its URL. */
@@ -170,8 +239,36 @@ final class FakeSlack implements AutoCloseable {
 
   @Override
   public void close() {
+    releaseDownloads();
     server.stop(0);
     executor.shutdownNow();
+  }
+
+  private void await(Duration timeout, BooleanSupplier done, String what) {
+    long nanos = timeout.toNanos();
+    lock.lock();
+    try {
+      while (!done.getAsBoolean()) {
+        if (nanos <= 0) {
+          throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+        }
+        nanos = changed.awaitNanos(nanos);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted waiting for " + what, e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void signal() {
+    lock.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void api(HttpExchange exchange) throws IOException {
@@ -186,6 +283,14 @@ final class FakeSlack implements AutoCloseable {
         return;
       }
       calls.add(new Call(method, params));
+      signal();
+      if (LOOKUP_METHODS.contains(method) && lookupDelay.isPositive()) {
+        pause(lookupDelay); // Slack being slow: the client's own timeout decides how long it waits
+      }
+      if (method.equals("conversations.info") && failingConversations.contains(params.get("channel"))) {
+        respond(exchange, 200, error("internal_error"), null);
+        return;
+      }
       if (SENDING_METHODS.contains(method)) {
         Failure failure =
             passBeforeFailure.getAndDecrement() > 0 ? null : nextFailure.getAndSet(null);
@@ -228,11 +333,15 @@ final class FakeSlack implements AutoCloseable {
       }
       case "conversations.info" -> {
         String id = params.get("channel");
+        Kind kind = kinds.getOrDefault(id, id.startsWith("D") ? Kind.DM : Kind.CHANNEL);
         JsonObject channel = new JsonObject();
         channel.addProperty("id", id);
-        channel.addProperty("is_im", id.startsWith("D"));
-        channel.addProperty("is_mpim", false);
-        if (!id.startsWith("D")) {
+        channel.addProperty("is_channel", kind == Kind.CHANNEL || kind == Kind.PRIVATE_CHANNEL);
+        channel.addProperty("is_group", kind == Kind.PRIVATE_CHANNEL);
+        channel.addProperty("is_private", kind != Kind.CHANNEL);
+        channel.addProperty("is_im", kind == Kind.DM);
+        channel.addProperty("is_mpim", kind == Kind.GROUP_DM);
+        if (kind != Kind.DM) {
           channel.addProperty("name", channelNames.getOrDefault(id, "general"));
         }
         ok.add("channel", channel);
@@ -277,6 +386,17 @@ final class FakeSlack implements AutoCloseable {
   private void download(HttpExchange exchange) throws IOException {
     try (exchange) {
       String id = exchange.getRequestURI().getPath().substring("/files/".length());
+      downloads.incrementAndGet();
+      signal();
+      CountDownLatch gate = downloadGate;
+      if (gate != null) {
+        try {
+          gate.await(LONGEST_HOLD.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       byte[] content = sharedFiles.get(id);
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       if (!("Bearer " + BOT_TOKEN).equals(authorization)) {
@@ -289,6 +409,14 @@ final class FakeSlack implements AutoCloseable {
           out.write(content);
         }
       }
+    }
+  }
+
+  private static void pause(Duration delay) {
+    try {
+      Thread.sleep(delay);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -5,6 +5,7 @@ import dev.switchboard.plugin.api.Settings;
 import dev.switchboard.plugin.testkit.FakeChannelContext;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /** A started Slack channel over a fake platform and a fake gateway context, for one test. */
@@ -14,11 +15,21 @@ final class Running implements AutoCloseable {
   final SlackPlatform platform;
   final FakeChannelContext context;
   final Channel channel;
+  private final Path dataDir;
+  private final Map<String, String> values;
+  private volatile boolean handedOver;
 
-  private Running(SlackPlatform platform, FakeChannelContext context, Channel channel) {
+  private Running(
+      SlackPlatform platform,
+      FakeChannelContext context,
+      Channel channel,
+      Path dataDir,
+      Map<String, String> values) {
     this.platform = platform;
     this.context = context;
     this.channel = channel;
+    this.dataDir = dataDir;
+    this.values = values;
   }
 
   static Running start(SlackSettings.Mode mode, Path folder) throws Exception {
@@ -28,20 +39,45 @@ final class Running implements AutoCloseable {
   static Running start(SlackSettings.Mode mode, Path folder, Map<String, String> extra)
       throws Exception {
     SlackPlatform platform = new SlackPlatform(mode);
-    FakeChannelContext context = new FakeChannelContext(folder.resolve("channel"));
-    java.util.HashMap<String, String> values = new java.util.HashMap<>(platform.settings());
+    Map<String, String> values = new HashMap<>(platform.settings());
     values.putAll(extra);
+    try {
+      return start(platform, folder.resolve("channel"), values);
+    } catch (Exception | Error e) {
+      platform.close();
+      throw e;
+    }
+  }
+
+  private static Running start(SlackPlatform platform, Path dataDir, Map<String, String> values)
+      throws Exception {
+    FakeChannelContext context = new FakeChannelContext(dataDir);
     Channel channel =
         new SlackChannelFactory().create(Settings.of("channels.slack", values), context);
     platform.channelCreated(channel);
     try {
       channel.start();
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
       channel.close();
-      platform.close();
       throw e;
     }
-    return new Running(platform, context, channel);
+    return new Running(platform, context, channel, dataDir, values);
+  }
+
+  /**
+   * Closes this channel and starts a new one with the same settings over the same data folder and
+   * the same fake Slack, as after a restart of the gateway; the new one owns the fake from then on.
+   * A fresh gateway stand-in remembers nothing this one stored.
+   */
+  Running restart() throws Exception {
+    channel.close();
+    handedOver = true;
+    return start(platform, dataDir, values);
+  }
+
+  /** The channel's data folder. */
+  Path dataDir() {
+    return dataDir;
   }
 
   FakeSlack api() {
@@ -51,6 +87,8 @@ final class Running implements AutoCloseable {
   @Override
   public void close() throws Exception {
     channel.close();
-    platform.close();
+    if (!handedOver) {
+      platform.close();
+    }
   }
 }

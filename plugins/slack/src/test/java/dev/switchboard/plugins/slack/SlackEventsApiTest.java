@@ -2,12 +2,21 @@ package dev.switchboard.plugins.slack;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.switchboard.plugin.api.DeliveryResult;
 import dev.switchboard.plugin.api.InboundEvent;
+import dev.switchboard.plugin.api.OutboundContent;
+import dev.switchboard.plugin.api.OutboundMessage;
+import dev.switchboard.plugin.api.QuestionAnswer;
 import dev.switchboard.plugin.api.WebhookResponse;
+import java.net.URLEncoder;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -209,6 +218,152 @@ class SlackEventsApiTest {
 
     assertEquals(200, slack.platform.post("events", body, Map.of()).status());
     assertEquals(List.of(), slack.context.submitted());
+  }
+
+  @Test
+  void a_message_whose_conversation_cannot_be_looked_up_carries_no_chat_info() {
+    slack.api().failConversationInfo("C0BROKEN");
+    JsonObject payload = message("1700000001.000012", "hello");
+    payload.getAsJsonObject("event").addProperty("channel", "C0BROKEN");
+
+    assertEquals(200, slack.platform.post("events", payload.toString(), Map.of()).status());
+
+    InboundEvent stored = slack.context.stored().getFirst();
+    assertNull(stored.chat(), "no name is sent when none is known: the gateway keeps its own");
+    assertEquals("Ada", stored.sender().name());
+  }
+
+  @Test
+  void private_channels_and_group_dms_are_group_chats_named_by_conversations_info() {
+    slack.api().conversation("G0PRIVATE", "secret-plans", FakeSlack.Kind.PRIVATE_CHANNEL);
+    slack.api().conversation("G0GROUPDM", "mpdm-ada--bob--switchboard-1", FakeSlack.Kind.GROUP_DM);
+    JsonObject inPrivate = message("1700000001.000013", "in private");
+    inPrivate.getAsJsonObject("event").addProperty("channel", "G0PRIVATE");
+    inPrivate.getAsJsonObject("event").addProperty("channel_type", "group");
+    JsonObject inGroupDm = message("1700000001.000014", "in a group DM");
+    inGroupDm.getAsJsonObject("event").addProperty("channel", "G0GROUPDM");
+    inGroupDm.getAsJsonObject("event").addProperty("channel_type", "mpim");
+    // An app_mention has no channel_type: what conversations.info says decides.
+    JsonObject mention = message("1700000001.000015", "<@U0BOT> in a group DM");
+    mention.getAsJsonObject("event").addProperty("type", "app_mention");
+    mention.getAsJsonObject("event").addProperty("channel", "G0GROUPDM");
+    mention.getAsJsonObject("event").remove("channel_type");
+
+    for (JsonObject payload : List.of(inPrivate, inGroupDm, mention)) {
+      assertEquals(200, slack.platform.post("events", payload.toString(), Map.of()).status());
+    }
+
+    List<InboundEvent> stored = slack.context.stored();
+    assertEquals(3, stored.size());
+    assertEquals(
+        List.of("secret-plans", "mpdm-ada--bob--switchboard-1", "mpdm-ada--bob--switchboard-1"),
+        stored.stream().map(e -> e.chat().name()).toList());
+    for (InboundEvent event : stored) {
+      assertTrue(event.chat().group(), event.text() + " is in a group chat");
+      assertFalse(event.addressing().direct(), event.text() + " is not a direct message");
+    }
+    assertTrue(stored.get(2).addressing().mention());
+  }
+
+  @Test
+  void a_message_of_the_bot_itself_carrying_only_its_bot_id_is_ignored_and_another_bots_is_not() {
+    JsonObject own = message("1700000001.000016", "posted by the bot");
+    own.getAsJsonObject("event").remove("user");
+    own.getAsJsonObject("event").addProperty("bot_id", FakeSlack.BOT_ID);
+    own.getAsJsonObject("event").addProperty("subtype", "bot_message");
+    JsonObject other = message("1700000001.000017", "posted by another bot");
+    other.getAsJsonObject("event").remove("user");
+    other.getAsJsonObject("event").addProperty("bot_id", "B0OTHER");
+    other.getAsJsonObject("event").addProperty("subtype", "bot_message");
+    other.getAsJsonObject("event").addProperty("username", "Deploy bot");
+
+    assertEquals(200, slack.platform.post("events", own.toString(), Map.of()).status());
+    assertEquals(200, slack.platform.post("events", other.toString(), Map.of()).status());
+
+    List<InboundEvent> submitted = slack.context.submitted();
+    assertEquals(List.of("1700000001.000017"), submitted.stream().map(InboundEvent::messageId).toList());
+    assertTrue(submitted.getFirst().sender().bot());
+    assertEquals("Deploy bot", submitted.getFirst().sender().name());
+  }
+
+  @Test
+  void a_button_press_is_stored_before_its_200_and_the_question_then_shows_the_choice() {
+    String questionTs = postQuestion(slack);
+    JsonObject press = slack.platform.press(SlackPlatform.GROUP, questionTs, "Yes", SlackPlatform.ADA);
+
+    WebhookResponse response =
+        slack.platform.post(
+            "interactivity", "payload=" + URLEncoder.encode(press.toString(), UTF_8), Map.of());
+
+    assertEquals(200, response.status());
+    QuestionAnswer answer = slack.context.answers().getFirst();
+    assertEquals("q-ship", answer.questionId());
+    assertEquals("yes", answer.value());
+    assertShowsChoice(slack.api().awaitCall("chat.update", Running.TIMEOUT), questionTs);
+  }
+
+  /** Delivers a question with Yes and No buttons to the group chat; returns its message ts. */
+  static String postQuestion(Running slack) {
+    DeliveryResult result =
+        slack.channel.deliver(
+            new OutboundMessage(
+                "out-question",
+                1,
+                SlackPlatform.GROUP,
+                null,
+                null,
+                new OutboundContent.Question(
+                    "q-ship",
+                    null,
+                    "Ship it?",
+                    List.of(new OutboundContent.Option("Yes", "yes"), new OutboundContent.Option("No", "no"))),
+                1));
+    return assertInstanceOf(DeliveryResult.Delivered.class, result).platformMessageId();
+  }
+
+  /** The chat.update replaced the question's buttons by the choice. */
+  static void assertShowsChoice(FakeSlack.Call update, String questionTs) {
+    assertEquals(SlackPlatform.GROUP, update.param("channel"));
+    assertEquals(questionTs, update.param("ts"));
+    assertTrue(update.param("text").contains("Answered: Yes"), update.param("text"));
+    String blocks = update.param("blocks");
+    assertTrue(blocks.contains("Answered *Yes* by <@U0ADA>"), blocks);
+    assertFalse(blocks.contains("\"actions\""), "the buttons are gone: " + blocks);
+  }
+
+  @Test
+  void a_file_over_max_file_bytes_is_not_downloaded_and_the_agent_is_told() throws Exception {
+    try (Running limited =
+        Running.start(SlackSettings.Mode.EVENTS, folder.resolve("limited"), Map.of("maxFileBytes", "10"))) {
+      byte[] big = "more than ten bytes".getBytes(UTF_8);
+      JsonObject file = new JsonObject();
+      file.addProperty("id", "F0BIG");
+      file.addProperty("name", "big.txt");
+      file.addProperty("mimetype", "text/plain");
+      file.addProperty("size", big.length);
+      file.addProperty("url_private_download", limited.api().shareFile("F0BIG", big));
+      JsonArray files = new JsonArray();
+      files.add(file);
+      JsonObject event = new JsonObject();
+      event.addProperty("type", "message");
+      event.addProperty("subtype", "file_share");
+      event.addProperty("channel", SlackPlatform.GROUP);
+      event.addProperty("user", "U0ADA");
+      event.addProperty("text", "look at this");
+      event.addProperty("ts", "1700000001.000018");
+      event.add("files", files);
+
+      WebhookResponse response =
+          limited.platform.post("events", limited.platform.callback(event).toString(), Map.of());
+
+      assertEquals(200, response.status());
+      InboundEvent stored = limited.context.awaitStored("1700000001.000018", Running.TIMEOUT);
+      assertEquals(List.of(), stored.attachments());
+      assertEquals(
+          "look at this\n[file big.txt (19 bytes) not downloaded: over the limit of 10 bytes]",
+          stored.text());
+      assertEquals(0, limited.api().downloads(), "Slack was not even asked for the file");
+    }
   }
 
   @Test

@@ -226,17 +226,7 @@ final class SlackPlatform implements PlatformDriver {
 
   @Override
   public void pressButton(ReceivedMessage question, String label, Sender user) {
-    FakeSlack.Call post =
-        api.calls("chat.postMessage").stream()
-            .filter(c -> question.platformMessageId().equals(c.param(FakeSlack.TS)))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no question was posted"));
-    String[] button =
-        FakeSlack.buttons(post).stream()
-            .filter(b -> b[0].equals(label))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no button labelled " + label));
-    JsonObject payload = blockActions(question.chat(), question.platformMessageId(), button, user, post.param("text"));
+    JsonObject payload = press(question.chat(), question.platformMessageId(), label, user);
     if (mode == SlackSettings.Mode.SOCKET) {
       socket.send("interactive", "env-" + events.incrementAndGet(), payload, 0);
       return;
@@ -246,6 +236,24 @@ final class SlackPlatform implements PlatformDriver {
     if (response.status() != 200) {
       throw new AssertionError("the channel answered the press with " + response.status());
     }
+  }
+
+  /**
+   * The {@code block_actions} payload of a press of the button labelled {@code label} under the
+   * question the channel posted as message {@code questionTs}.
+   */
+  JsonObject press(String chat, String questionTs, String label, Sender user) {
+    FakeSlack.Call post =
+        api.calls("chat.postMessage").stream()
+            .filter(c -> questionTs.equals(c.param(FakeSlack.TS)))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no question was posted"));
+    String[] button =
+        FakeSlack.buttons(post).stream()
+            .filter(b -> b[0].equals(label))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no button labelled " + label));
+    return blockActions(chat, questionTs, button, user, post.param("text"));
   }
 
   /** A {@code block_actions} payload: {@code user} pressed {@code button} under a message. */

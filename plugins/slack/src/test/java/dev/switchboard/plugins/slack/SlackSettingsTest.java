@@ -57,6 +57,29 @@ class SlackSettingsTest {
   }
 
   @Test
+  void the_signing_secret_and_the_api_url_come_from_the_environment() {
+    SlackSettings settings =
+        read(
+            Map.of("botToken", "xoxb-1"),
+            Map.of("SLACK_SIGNING_SECRET", "env-secret", "SLACK_API_URL", "https://slack-gov.com/api"));
+
+    assertEquals(SlackSettings.Mode.EVENTS, settings.mode());
+    assertEquals("env-secret", settings.signingSecret());
+    assertEquals(URI.create("https://slack-gov.com/api/"), settings.apiUrl());
+  }
+
+  @Test
+  void the_settings_file_wins_over_the_environment() {
+    SlackSettings settings =
+        read(
+            Map.of("botToken", "xoxb-1", "signingSecret", "file-secret", "apiUrl", "http://127.0.0.1:9/api/"),
+            Map.of("SLACK_SIGNING_SECRET", "env-secret", "SLACK_API_URL", "https://slack-gov.com/api"));
+
+    assertEquals("file-secret", settings.signingSecret());
+    assertEquals(URI.create("http://127.0.0.1:9/api/"), settings.apiUrl());
+  }
+
+  @Test
   void the_api_url_gets_its_trailing_slash_and_other_keys_are_read() {
     SlackSettings settings =
         read(

@@ -82,6 +82,18 @@ class SlackSocketModeTest {
   }
 
   @Test
+  void a_button_press_envelope_is_acknowledged_once_stored_and_the_question_then_shows_the_choice() {
+    String questionTs = SlackEventsApiTest.postQuestion(slack);
+    JsonObject press = slack.platform.press(SlackPlatform.GROUP, questionTs, "Yes", SlackPlatform.ADA);
+
+    slack.platform.socket().send("interactive", "env-press", press, 0);
+    slack.platform.socket().awaitAck("env-press", 1, Running.TIMEOUT);
+
+    assertEquals("yes", slack.context.answers().getFirst().value(), "stored before the ack");
+    SlackEventsApiTest.assertShowsChoice(slack.api().awaitCall("chat.update", Running.TIMEOUT), questionTs);
+  }
+
+  @Test
   void a_thread_reply_to_the_bot_carries_the_thread_and_addresses_the_bot() {
     JsonObject payload = message("1700000002.000005", SlackPlatform.GROUP, "channel", "and then?");
     payload.getAsJsonObject("event").addProperty("thread_ts", "1700000000.000009");
