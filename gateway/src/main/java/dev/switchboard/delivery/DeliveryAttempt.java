@@ -14,6 +14,8 @@ import dev.switchboard.store.Deliveries;
 import dev.switchboard.store.Delivery;
 import dev.switchboard.store.InboundRow;
 import dev.switchboard.store.InboundRows;
+import dev.switchboard.store.MessagingGroup;
+import dev.switchboard.store.MessagingGroups;
 import dev.switchboard.store.OffCarrier;
 import dev.switchboard.store.OutboundRows;
 import dev.switchboard.store.Questions;
@@ -72,6 +74,8 @@ final class DeliveryAttempt {
    */
   private final Set<String> unsettled = ConcurrentHashMap.newKeySet();
   private volatile boolean unsettledLoaded;
+  /** Channel type | platform id of chats whose messaging group is a group. */
+  private final Set<String> groupChats = ConcurrentHashMap.newKeySet();
 
   DeliveryAttempt(
       CentralDb central,
@@ -196,8 +200,10 @@ final class DeliveryAttempt {
       }
       case Rendering.Send send -> {
         Instant now = clock.instant();
-        RateLimit limit = policy.rateLimits().getOrDefault(d.channelType(), channel.get().rateLimit());
-        Duration wait = rateLimiter.acquire(d.channelType() + "|" + d.platformId(), limit, now);
+        Duration wait =
+            rateLimiter.acquire(
+                d.channelType() + "|" + d.platformId(), chatLimit(channel.get(), d),
+                d.channelType(), channel.get().channelRateLimit(), now);
         if (!wait.isZero()) {
           central.write(c -> {
             Deliveries.postpone(c, d.sessionId(), d.messageOutId(), Times.format(now.plus(wait)));
@@ -209,6 +215,37 @@ final class DeliveryAttempt {
         return () -> send(d, dir, to, send, content);
       }
     }
+  }
+
+  /**
+   * The pace of the delivery's chat: the configured one, else the channel's own for a group or a
+   * direct chat. The store is read only for a channel whose two differ; a chat not seen yet (a
+   * destination) counts as a group, the stricter. A chat known to be a group is remembered (a chat
+   * wired by id is stored as not a group until its first message says otherwise, so only that
+   * answer is kept).
+   */
+  private RateLimit chatLimit(Channel channel, Delivery d) {
+    RateLimit configured = policy.rateLimits().get(d.channelType());
+    if (configured != null) {
+      return configured;
+    }
+    RateLimit direct = channel.rateLimit();
+    RateLimit group = channel.groupRateLimit();
+    if (direct.equals(group)) {
+      return direct;
+    }
+    String key = d.channelType() + "|" + d.platformId();
+    if (groupChats.contains(key)) {
+      return group;
+    }
+    Optional<MessagingGroup> chat = central.read(c -> MessagingGroups.find(c, d.channelType(), d.platformId()));
+    if (chat.isPresent() && !chat.get().group()) {
+      return direct;
+    }
+    if (chat.isPresent()) {
+      groupChats.add(key);
+    }
+    return group;
   }
 
   private Set<String> unsettled() {

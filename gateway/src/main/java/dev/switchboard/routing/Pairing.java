@@ -24,7 +24,12 @@ import java.util.regex.Pattern;
  * code ({@code ./switchboard pair <channel> --group <folder>}), someone sends it in a chat (alone,
  * after {@code /pair} or {@code /start}, or after a mention of the bot, for platforms that only
  * show a bot the messages that mention it), and that chat is wired to the group with the sender as
- * its admin. The message with the code is never passed to an agent.
+ * its admin.
+ *
+ * <p>A message that is nothing but a code ({@link #MESSAGE}) is never passed to an agent, whether
+ * the code pairs or not: a code that is unknown, used or expired is refused with a short reply (the
+ * same for all three, so codes cannot be probed), and a redelivery of the very message that paired
+ * (a webhook retry, a poll re-read after a crash) changes nothing and gets no reply.
  */
 public final class Pairing {
   /** No 0/O, 1/I/L: codes are read off a screen and typed on a phone. */
@@ -58,39 +63,58 @@ public final class Pairing {
     return code.toString();
   }
 
+  /** What became of a message that is a code. */
+  sealed interface Result {
+    /** The chat is now paired; {@code reply} tells the sender so. */
+    record Paired(String reply) implements Result {}
+
+    /** The message that paired came again; nothing changes and nothing is said. */
+    record Redelivered() implements Result {}
+
+    /** The code is unknown, used or expired; {@code reply} says so. */
+    record Refused(String reply) implements Result {}
+  }
+
   /**
-   * When the message is a usable code for this channel: wires the chat, makes the sender its
-   * admin, and returns the reply to send. Empty for any other message (a wrong or used code is an
-   * ordinary message, so codes cannot be probed).
+   * When the message is a code: for a usable code of this channel wires the chat, makes the sender
+   * its admin and marks the code used by this message. Empty for any other message.
    */
-  Optional<String> pair(String channelType, InboundEvent event) {
+  Optional<Result> pair(String channelType, InboundEvent event) {
     Matcher m = MESSAGE.matcher(event.text().strip());
     if (!m.matches()) {
       return Optional.empty();
     }
     String code = m.group(1).toUpperCase(Locale.ROOT);
     String now = Times.format(clock.instant());
-    return central.write(
-        c -> {
-          Optional<PairingCodes.Code> usable = PairingCodes.usable(c, code, channelType, now);
-          if (usable.isEmpty()) {
-            return Optional.<String>empty();
-          }
-          MessagingGroup chat =
-              MessagingGroups.find(c, channelType, event.platformId())
-                  .orElseGet(() -> new MessagingGroup(Ids.newId("mg"), channelType, event.platformId(),
-                      event.chat() == null ? null : event.chat().name(),
-                      event.chat() != null && event.chat().group(), null, now));
-          if (MessagingGroups.find(c, channelType, event.platformId()).isEmpty()) {
-            MessagingGroups.insert(c, chat);
-          }
-          MessagingGroups.setAdmin(c, chat.id(), event.sender().id());
-          String groupId = usable.get().agentGroupId();
-          Wirings.upsert(c, new Wiring(Ids.newId("mga"), chat.id(), groupId, null, "all", "shared", 0, now));
-          DestinationAcl.bumpRoutingVersion(c);
-          PairingCodes.use(c, code, event.sender().id(), event.platformId(), now);
-          String name = AgentGroups.byId(c, groupId).map(g -> g.name()).orElse(groupId);
-          return Optional.of("Paired: this chat now talks to " + name + ", and you are its admin.");
-        });
+    return Optional.of(central.write(c -> {
+      Optional<PairingCodes.Code> usable = PairingCodes.usable(c, code, channelType, now);
+      if (usable.isEmpty()) {
+        boolean redelivered =
+            event.messageId() != null
+                && PairingCodes.use(c, code, channelType)
+                    .filter(use -> event.platformId().equals(use.platformId())
+                        && event.messageId().equals(use.messageId()))
+                    .isPresent();
+        return redelivered
+            ? new Result.Redelivered()
+            : new Result.Refused("That pairing code is unknown, already used or expired. Make a new one with"
+                + " ./switchboard pair " + channelType + " --group <folder>.");
+      }
+      Optional<MessagingGroup> existing = MessagingGroups.find(c, channelType, event.platformId());
+      MessagingGroup chat =
+          existing.orElseGet(() -> new MessagingGroup(Ids.newId("mg"), channelType, event.platformId(),
+              event.chat() == null ? null : event.chat().name(),
+              event.chat() != null && event.chat().group(), null, now));
+      if (existing.isEmpty()) {
+        MessagingGroups.insert(c, chat);
+      }
+      MessagingGroups.setAdmin(c, chat.id(), event.sender().id());
+      String groupId = usable.get().agentGroupId();
+      Wirings.upsert(c, new Wiring(Ids.newId("mga"), chat.id(), groupId, null, "all", "shared", 0, now));
+      DestinationAcl.bumpRoutingVersion(c);
+      PairingCodes.markUsed(c, code, event.sender().id(), event.platformId(), event.messageId(), now);
+      String name = AgentGroups.byId(c, groupId).map(g -> g.name()).orElse(groupId);
+      return new Result.Paired("Paired: this chat now talks to " + name + ", and you are its admin.");
+    }));
   }
 }

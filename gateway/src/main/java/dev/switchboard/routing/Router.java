@@ -154,10 +154,19 @@ public final class Router {
   private InboundOutcome routeHere(String channelType, InboundEvent event) {
     String messageId = event.messageId() != null ? event.messageId() : Ids.newId("msg");
     try {
-      Optional<String> paired = pairing.pair(channelType, event);
-      if (paired.isPresent()) {
-        replies.accept(new HostReply(channelType, event.platformId(), event.threadId(), event.messageId(), paired.get()));
-        return new InboundOutcome.Dropped(messageId, "a pairing code: the chat is now paired");
+      Optional<Pairing.Result> pairingCode = pairing.pair(channelType, event);
+      if (pairingCode.isPresent()) {
+        return switch (pairingCode.get()) {
+          case Pairing.Result.Paired paired -> {
+            replies.accept(new HostReply(channelType, event.platformId(), event.threadId(), event.messageId(), paired.reply()));
+            yield new InboundOutcome.Dropped(messageId, "a pairing code: the chat is now paired");
+          }
+          case Pairing.Result.Redelivered redelivered -> new InboundOutcome.Duplicate(messageId);
+          case Pairing.Result.Refused refused -> {
+            replies.accept(new HostReply(channelType, event.platformId(), event.threadId(), event.messageId(), refused.reply()));
+            yield new InboundOutcome.Dropped(messageId, "a pairing code that is unknown, used or expired");
+          }
+        };
       }
       Optional<InboundOutcome> answered = answers.fromText(channelType, event);
       if (answered.isPresent()) {

@@ -11,6 +11,9 @@ public final class PairingCodes {
   /** An unused code: which channel it is for and which agent group it pairs with. */
   public record Code(String code, String channelType, String agentGroupId, String expiresAt) {}
 
+  /** Where and by which platform message a code was used. */
+  public record Use(String platformId, String messageId) {}
+
   public static void insert(Connection c, Code code, String now) throws SQLException {
     Jdbc.update(
         c,
@@ -36,14 +39,27 @@ public final class PairingCodes {
         now);
   }
 
-  public static void use(Connection c, String code, String userId, String platformId, String now)
+  /** Where the code was used, if it exists for this channel and was used. */
+  public static Optional<Use> use(Connection c, String code, String channelType) throws SQLException {
+    return Jdbc.queryOne(
+        c,
+        "SELECT platform_id, message_id FROM pairing_codes WHERE code = ? AND channel_type = ?"
+            + " AND used_at IS NOT NULL",
+        r -> new Use(r.getString(1), r.getString(2)),
+        code,
+        channelType);
+  }
+
+  public static void markUsed(
+      Connection c, String code, String userId, String platformId, String messageId, String now)
       throws SQLException {
     Jdbc.update(
         c,
-        "UPDATE pairing_codes SET used_at = ?, used_by = ?, platform_id = ? WHERE code = ?",
+        "UPDATE pairing_codes SET used_at = ?, used_by = ?, platform_id = ?, message_id = ? WHERE code = ?",
         now,
         userId,
         platformId,
+        messageId,
         code);
   }
 }

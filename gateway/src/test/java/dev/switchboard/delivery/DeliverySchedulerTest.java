@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -322,6 +323,57 @@ class DeliverySchedulerTest {
 
     List<Sent> sent = discord.sentTo("chan-1");
     assertTrue(millisBetween(sent.get(0).at(), sent.get(1).at()) >= 140);
+  }
+
+  @Test
+  void paces_a_group_chat_by_the_channels_group_limit_and_a_direct_chat_by_its_own() {
+    discord.rateLimit(new RateLimit(1, Duration.ofMillis(200))).groupRateLimit(new RateLimit(1, Duration.ofMillis(1500)));
+    h.fx.messagingGroup("discord", "group-1");
+    h.fx.central().write(c -> dev.switchboard.store.Jdbc.update(c,
+        "UPDATE messaging_groups SET is_group = 1 WHERE platform_id = 'group-1'"));
+    h.fx.allow(session, "discord", "group-1");
+    h.start(policy(3));
+
+    h.write(
+        Out.text("g1", 1, "g1").to("discord", "group-1"),
+        Out.text("g3", 3, "g3").to("discord", "group-1"),
+        Out.text("d5", 5, "d5"),
+        Out.text("d7", 7, "d7"),
+        Out.text("d9", 9, "d9"));
+    h.awaitStatus("delivered", "g1", "g3", "d5", "d7", "d9");
+
+    List<Sent> group = discord.sentTo("group-1");
+    List<Sent> direct = discord.sentTo("chan-1");
+    // Sends are timed where the channel sees them, a little after the pace allowed them: margins.
+    assertTrue(millisBetween(group.get(0).at(), group.get(1).at()) >= 1400, "the group waits for its slower pace");
+    assertTrue(millisBetween(direct.get(0).at(), direct.get(2).at()) >= 300, "the direct chat keeps its own pace");
+    assertTrue(direct.get(2).at().isBefore(group.get(1).at()), "the direct chat is not paced like the group");
+  }
+
+  @Test
+  void paces_every_chat_of_a_channel_together_by_its_channel_limit() {
+    discord.channelRateLimit(new RateLimit(2, Duration.ofMillis(200)));
+    List<Out> rows = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      h.fx.allow(session, "discord", "chat-" + i);
+      rows.add(Out.text("o" + (2 * i + 1), 2 * i + 1, "to chat " + i).to("discord", "chat-" + i));
+    }
+    h.start(policy(3));
+
+    h.write(rows.toArray(Out[]::new));
+    h.awaitStatus("delivered", rows.stream().map(Out::id).toArray(String[]::new));
+
+    List<Instant> at = discord.sent().stream().map(Sent::at).sorted().toList();
+    assertEquals(6, at.size());
+    // A burst of two, then one every 200 ms: the n-th send (from 0) not before (n - 1) * 200 ms,
+    // less a margin for the first send being seen later than the pace allowed it.
+    for (int n = 2; n < at.size(); n++) {
+      assertTrue(millisBetween(at.get(0), at.get(n)) >= (n - 1) * 200L - 60,
+          "send " + n + " came " + millisBetween(at.get(0), at.get(n)) + " ms after the first");
+    }
+    for (Out row : rows) {
+      assertEquals(1, h.attempts(row.id()), "waiting for the channel's pace is not an attempt: " + row.id());
+    }
   }
 
   @Test

@@ -66,4 +66,28 @@ class RateLimiterTest {
     assertEquals(Duration.ofSeconds(1), limiter.acquire("c", onePerSecond, T0.minusSeconds(5)));
     assertEquals(Duration.ZERO, limiter.acquire("c", onePerSecond, T0.minusSeconds(4)));
   }
+
+  @Test
+  void a_send_waits_for_the_channels_bucket_without_spending_the_chats_token() {
+    RateLimit channel = new RateLimit(1, Duration.ofMillis(100));
+    RateLimit chat = new RateLimit(1, Duration.ofSeconds(1));
+    assertEquals(Duration.ZERO, limiter.acquire("t|a", chat, "t", channel, T0));
+
+    assertEquals(Duration.ofMillis(100), limiter.acquire("t|b", chat, "t", channel, T0), "chat b waits for the channel");
+    assertEquals(Duration.ZERO, limiter.acquire("t|b", chat, "t", channel, T0.plusMillis(100)),
+        "and then has its own token still");
+    assertEquals(Duration.ofMillis(800), limiter.acquire("t|a", chat, "t", channel, T0.plusMillis(200)),
+        "a full channel bucket does not lift a chat's pace");
+  }
+
+  @Test
+  void a_chats_wait_takes_no_token_from_the_channel() {
+    RateLimit channel = new RateLimit(1, Duration.ofMillis(100));
+    RateLimit chat = new RateLimit(1, Duration.ofSeconds(1));
+    limiter.acquire("t|a", chat, "t", channel, T0);
+
+    assertEquals(Duration.ofMillis(800), limiter.acquire("t|a", chat, "t", channel, T0.plusMillis(200)));
+    assertEquals(Duration.ZERO, limiter.acquire("t|b", chat, "t", channel, T0.plusMillis(200)),
+        "the channel's token is still there for another chat");
+  }
 }

@@ -30,6 +30,8 @@ public final class ScriptedChannel implements Channel {
   private final Map<String, Deque<DeliveryResult>> scripts = new ConcurrentHashMap<>();
   private final Map<String, Consumer<OutboundMessage>> hooks = new ConcurrentHashMap<>();
   private volatile RateLimit rateLimit = RateLimit.UNLIMITED;
+  private volatile RateLimit groupRateLimit;
+  private volatile RateLimit channelRateLimit = RateLimit.UNLIMITED;
 
   /** The next answers for messages to this chat, in order. */
   public ScriptedChannel script(String platformId, DeliveryResult... results) {
@@ -48,6 +50,17 @@ public final class ScriptedChannel implements Channel {
 
   public ScriptedChannel rateLimit(RateLimit limit) {
     this.rateLimit = limit;
+    return this;
+  }
+
+  /** The pace of a group chat; by default the same as {@link #rateLimit(RateLimit)}. */
+  public ScriptedChannel groupRateLimit(RateLimit limit) {
+    this.groupRateLimit = limit;
+    return this;
+  }
+
+  public ScriptedChannel channelRateLimit(RateLimit limit) {
+    this.channelRateLimit = limit;
     return this;
   }
 
@@ -100,6 +113,17 @@ public final class ScriptedChannel implements Channel {
   @Override
   public RateLimit rateLimit() {
     return rateLimit;
+  }
+
+  @Override
+  public RateLimit groupRateLimit() {
+    RateLimit group = groupRateLimit;
+    return group == null ? rateLimit : group;
+  }
+
+  @Override
+  public RateLimit channelRateLimit() {
+    return channelRateLimit;
   }
 
   @Override

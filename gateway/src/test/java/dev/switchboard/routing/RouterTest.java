@@ -299,10 +299,65 @@ class RouterTest {
 
     InboundOutcome reused =
         pairingRouter.route("telegram", InboundEvent.builder("chat-8", new InboundEvent.Sender("someone", null), code).messageId("3").build());
-    assertInstanceOf(InboundOutcome.Dropped.class, reused);
-    assertEquals("no agent group is wired to this chat", ((InboundOutcome.Dropped) reused).reason(),
-        "a used code is an ordinary message");
-    assertEquals(1, replies.size());
+    assertEquals("a pairing code that is unknown, used or expired", assertInstanceOf(InboundOutcome.Dropped.class, reused).reason());
+    assertEquals(2, replies.size());
+    assertEquals("chat-8", replies.get(1).platformId());
+    assertTrue(replies.get(1).text().startsWith("That pairing code is unknown, already used or expired"), replies.get(1).text());
+    assertTrue(central.read(c -> dev.switchboard.store.MessagingGroups.find(c, "telegram", "chat-8")).isEmpty(),
+        "a used code pairs nothing");
+  }
+
+  @Test
+  void a_redelivery_of_the_message_that_paired_changes_nothing_and_gets_no_second_reply() throws Exception {
+    List<HostReply> replies = new ArrayList<>();
+    Router pairingRouter =
+        new Router(central, files, Clock.systemUTC(), woken::add, RoutingSettings.DEFAULTS, replies::add);
+    String groupId = central.read(c -> dev.switchboard.store.AgentGroups.byFolder(c, "helper")).orElseThrow().id();
+    String code = new Pairing(central, Clock.systemUTC()).newCode("telegram", groupId, java.time.Duration.ofMinutes(10));
+    InboundEvent pairingMessage =
+        InboundEvent.builder("chat-7", new InboundEvent.Sender("owner", "Olga"), code).messageId("41").build();
+    assertInstanceOf(InboundOutcome.Dropped.class, pairingRouter.route("telegram", pairingMessage));
+
+    // The platform sends the same message again: the chat is wired now, yet the code is not a message.
+    InboundOutcome again = pairingRouter.route("telegram", pairingMessage);
+
+    assertEquals(new InboundOutcome.Duplicate("41"), again);
+    assertEquals(1, replies.size(), "one Paired reply, none for the redelivery: " + replies);
+    assertTrue(woken.isEmpty(), "the code reached no agent");
+    String session = sessionOf(pairingRouter.route("telegram", message("chat-7", null, "42", "hello")));
+    assertEquals(List.of("42"), rows(session).stream().map(Row::id).toList(), "only the later message is stored");
+  }
+
+  @Test
+  void code_shaped_text_in_a_wired_chat_is_refused_with_a_reply_and_never_reaches_the_agent() throws Exception {
+    List<HostReply> replies = new ArrayList<>();
+    Router pairingRouter =
+        new Router(central, files, Clock.systemUTC(), woken::add, RoutingSettings.DEFAULTS, replies::add);
+    admin.wire("telegram", "chat-7", "main", options("shared", 0, null));
+    String groupId = central.read(c -> dev.switchboard.store.AgentGroups.byFolder(c, "helper")).orElseThrow().id();
+    Pairing pairing = new Pairing(central, Clock.systemUTC());
+    String expired = pairing.newCode("telegram", groupId, java.time.Duration.ofSeconds(-1));
+    String used = pairing.newCode("telegram", groupId, java.time.Duration.ofMinutes(10));
+    pairingRouter.route("telegram", message("chat-9", null, "1", used));
+    replies.clear();
+
+    List<String> texts = List.of(expired, "/pair " + used, "SB-ABCDEF");
+    for (int i = 0; i < texts.size(); i++) {
+      InboundOutcome outcome = pairingRouter.route("telegram", message("chat-7", null, "m" + i, texts.get(i)));
+      assertEquals("a pairing code that is unknown, used or expired",
+          assertInstanceOf(InboundOutcome.Dropped.class, outcome).reason(), texts.get(i));
+    }
+
+    assertTrue(woken.isEmpty(), "no code reached the agent of the wired chat");
+    assertEquals(3, replies.size());
+    for (HostReply reply : replies) {
+      assertEquals("chat-7", reply.platformId());
+      assertTrue(reply.text().contains("./switchboard pair telegram --group"), reply.text());
+    }
+    assertEquals(null, central.read(c -> dev.switchboard.store.MessagingGroups.find(c, "telegram", "chat-7")).orElseThrow().adminUserId(),
+        "nothing was paired");
+    InboundOutcome ordinary = pairingRouter.route("telegram", message("chat-7", null, "m9", "my code was " + expired));
+    assertInstanceOf(InboundOutcome.Stored.class, ordinary, "text that only mentions a code is an ordinary message");
   }
 
   @Test
@@ -325,7 +380,8 @@ class RouterTest {
     String forSlack = new Pairing(central, Clock.systemUTC()).newCode("slack", groupId, java.time.Duration.ofMinutes(5));
     assertInstanceOf(InboundOutcome.Dropped.class, router.route("telegram", message("c", null, "1", expired)));
     assertInstanceOf(InboundOutcome.Dropped.class, router.route("telegram", message("c", null, "2", forSlack)));
-    assertTrue(central.read(c -> dev.switchboard.store.MessagingGroups.find(c, "telegram", "c")).orElseThrow().adminUserId() == null);
+    assertTrue(central.read(c -> dev.switchboard.store.MessagingGroups.find(c, "telegram", "c")).isEmpty(),
+        "the codes were taken by the host: no chat was made or paired");
   }
 
   private String sessionOf(InboundOutcome outcome) {

@@ -48,6 +48,21 @@ public interface Channel extends AutoCloseable {
   }
 
   /**
+   * The default pace of outbound messages to one group chat (a chat whose messaging group is a
+   * group), for platforms that allow a group less than a direct chat. A chat the gateway has not
+   * seen yet is paced as a group. Configuration that overrides {@link #rateLimit()} overrides this
+   * too.
+   */
+  default RateLimit groupRateLimit() {
+    return rateLimit();
+  }
+
+  /** The pace of every outbound message of this channel together, whatever its chat. */
+  default RateLimit channelRateLimit() {
+    return RateLimit.UNLIMITED;
+  }
+
+  /**
    * A hint that an agent is working on a message in this chat: channels that can show a typing
    * indicator do so ({@link Capability#TYPING}). The gateway repeats it every few seconds while the
    * agent works. Must not block or throw.

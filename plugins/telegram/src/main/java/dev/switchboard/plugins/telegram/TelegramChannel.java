@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.switchboard.plugin.api.Capability;
 import dev.switchboard.plugin.api.Channel;
 import dev.switchboard.plugin.api.ChannelContext;
+import dev.switchboard.plugin.api.ConfigException;
 import dev.switchboard.plugin.api.DeliveryResult;
 import dev.switchboard.plugin.api.DeliveryResult.Transient;
 import dev.switchboard.plugin.api.OutboundMessage;
@@ -31,6 +32,7 @@ import org.telegram.telegrambots.meta.api.methods.updates.DeleteWebhook;
 import org.telegram.telegrambots.meta.api.methods.updates.SetWebhook;
 import org.telegram.telegrambots.meta.api.objects.User;
 import org.telegram.telegrambots.meta.exceptions.TelegramApiException;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
 
 /**
  * A Telegram bot: private chats, groups, supergroups and forum topics. Updates arrive by long
@@ -112,21 +114,31 @@ final class TelegramChannel implements Channel {
     log.info("Telegram channel started as @{} with {}", bot.username(), settings);
   }
 
-  /** Asks Telegram who the bot is, which also checks the token. */
+  /**
+   * Asks Telegram who the bot is, which also checks the token. A token Telegram refuses (401; 404
+   * is what the Bot API answers to a string that is not a bot token at all) is a settings error:
+   * the channel stops with one line saying so instead of being tried again, as no retry can help.
+   */
   private Bot identify() throws TelegramApiException {
     User me;
     try {
       me = client.execute(new GetMe());
     } catch (TelegramApiException e) {
-      DeliveryResult.Failure failure = TelegramErrors.classify(e);
-      String reason = scrub(failure.reason());
+      TelegramApiRequestException refused = TelegramErrors.refusal(e);
+      if (refused != null && (refused.getErrorCode() == 401 || refused.getErrorCode() == 404)) {
+        throw new ConfigException(
+            "Telegram refused the bot token ("
+                + refused.getErrorCode()
+                + " "
+                + scrub(refused.getApiResponse())
+                + " from "
+                + settings.apiUrl()
+                + "); check channels.telegram.token or "
+                + TelegramSettings.TOKEN_ENV
+                + " (the token BotFather gave, \"<digits>:<letters>\")");
+      }
       throw new TelegramApiException(
-          failure instanceof DeliveryResult.Permanent
-              ? "Telegram refused the bot token ("
-                  + reason
-                  + "); check channels.telegram.token or "
-                  + TelegramSettings.TOKEN_ENV
-              : "could not reach the Bot API at " + settings.apiUrl() + " (" + reason + ")");
+          "could not reach the Bot API at " + settings.apiUrl() + " (" + scrub(TelegramErrors.classify(e).reason()) + ")");
     }
     return new Bot(me.getId(), me.getUserName() == null ? String.valueOf(me.getId()) : me.getUserName());
   }
@@ -215,6 +227,16 @@ final class TelegramChannel implements Channel {
   @Override
   public RateLimit rateLimit() {
     return settings.rateLimit();
+  }
+
+  @Override
+  public RateLimit groupRateLimit() {
+    return settings.groupRateLimit();
+  }
+
+  @Override
+  public RateLimit channelRateLimit() {
+    return settings.channelRateLimit();
   }
 
   @Override

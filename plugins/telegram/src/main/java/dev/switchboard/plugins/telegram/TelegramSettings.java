@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  * @param editedMessages what an edited message becomes
  * @param maxFileSize the largest file downloaded into the inbox, in bytes
  * @param requestTimeout how long one call to the Bot API may go without reading anything
- * @param rateLimit the default pace of messages to one chat
+ * @param rateLimit the default pace of messages to one private chat
+ * @param groupRateLimit the default pace of messages to one group, supergroup or channel
+ * @param channelRateLimit the pace of all the bot's messages together
  */
 record TelegramSettings(
     String token,
@@ -40,7 +42,9 @@ record TelegramSettings(
     EditedMessages editedMessages,
     long maxFileSize,
     Duration requestTimeout,
-    RateLimit rateLimit) {
+    RateLimit rateLimit,
+    RateLimit groupRateLimit,
+    RateLimit channelRateLimit) {
 
   static final String TOKEN_ENV = "TELEGRAM_BOT_TOKEN";
   static final String API_URL_ENV = "TELEGRAM_API_URL";
@@ -50,11 +54,17 @@ record TelegramSettings(
   /** The Bot API's own cap on files a bot may download through getFile. */
   static final long BOT_API_FILE_LIMIT = 20L * 1024 * 1024;
 
-  /**
-   * Telegram asks bots to send at most one message per second to a chat and twenty per minute to a
-   * group: a burst of three, then one every three seconds, keeps a chat under twenty a minute.
+  /*
+   * Telegram's published limits for bots (core.telegram.org/bots/faq, "My bot is hitting limits"):
+   * about one message a second in one chat, at most twenty a minute to one group, and about thirty
+   * a second in all. A token bucket lets through at most burst + window / interval messages in any
+   * window, so each limit is a burst of one: one a second to a private chat; one every three seconds
+   * to a group (twenty in any minute, and never two in a second); one every 34 ms in all (thirty in
+   * any second).
    */
-  static final RateLimit DEFAULT_RATE_LIMIT = new RateLimit(3, Duration.ofSeconds(3));
+  static final RateLimit DEFAULT_RATE_LIMIT = new RateLimit(1, Duration.ofSeconds(1));
+  static final RateLimit DEFAULT_GROUP_RATE_LIMIT = new RateLimit(1, Duration.ofSeconds(3));
+  static final RateLimit DEFAULT_CHANNEL_RATE_LIMIT = new RateLimit(1, Duration.ofMillis(34));
 
   // Telegram's rules for a webhook secret token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
   private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{1,256}");
@@ -89,6 +99,8 @@ record TelegramSettings(
     requireNonNull(editedMessages, "editedMessages is null");
     requireNonNull(requestTimeout, "requestTimeout is null");
     requireNonNull(rateLimit, "rateLimit is null");
+    requireNonNull(groupRateLimit, "groupRateLimit is null");
+    requireNonNull(channelRateLimit, "channelRateLimit is null");
     if (mode == Mode.WEBHOOK && (webhookUrl == null || webhookSecret == null)) {
       throw new IllegalArgumentException("webhook mode needs a webhook URL and a secret");
     }
@@ -175,7 +187,9 @@ record TelegramSettings(
         choice(settings, "editedMessages", EditedMessages.class, EditedMessages.IGNORE),
         maxFileSize,
         requestTimeout,
-        rateLimit(settings));
+        rateLimit(settings, "rateLimit", DEFAULT_RATE_LIMIT),
+        rateLimit(settings, "groupRateLimit", DEFAULT_GROUP_RATE_LIMIT),
+        rateLimit(settings, "channelRateLimit", DEFAULT_CHANNEL_RATE_LIMIT));
   }
 
   /**
@@ -248,27 +262,25 @@ record TelegramSettings(
     return uri;
   }
 
-  private static RateLimit rateLimit(Settings settings) {
+  private static RateLimit rateLimit(Settings settings, String key, RateLimit defaultValue) {
     String section = settings.section();
-    Optional<String> burst = settings.get("rateLimit.burst");
-    Optional<String> interval = settings.get("rateLimit.interval");
+    Optional<String> burst = settings.get(key + ".burst");
+    Optional<String> interval = settings.get(key + ".interval");
     if (burst.isEmpty() && interval.isEmpty()) {
-      return DEFAULT_RATE_LIMIT;
+      return defaultValue;
     }
     if (burst.isEmpty() || interval.isEmpty()) {
       throw new ConfigException(
-          section
-              + ".rateLimit.burst and "
-              + section
-              + ".rateLimit.interval go together; set both (e.g. burst 3, interval 3s) or neither");
+          section + "." + key + ".burst and " + section + "." + key
+              + ".interval go together; set both (e.g. burst 1, interval 3s) or neither");
     }
-    int burstValue = settings.getInt("rateLimit.burst", 1);
-    Duration intervalValue = settings.getDuration("rateLimit.interval", Duration.ZERO);
+    int burstValue = settings.getInt(key + ".burst", 1);
+    Duration intervalValue = settings.getDuration(key + ".interval", Duration.ZERO);
     if (burstValue < 1) {
-      throw new ConfigException(section + ".rateLimit.burst must be at least 1, e.g. 3");
+      throw new ConfigException(section + "." + key + ".burst must be at least 1, e.g. 1");
     }
     if (intervalValue.isNegative() || intervalValue.isZero()) {
-      throw new ConfigException(section + ".rateLimit.interval must be positive, e.g. 3s");
+      throw new ConfigException(section + "." + key + ".interval must be positive, e.g. 3s");
     }
     return new RateLimit(burstValue, intervalValue);
   }
@@ -291,6 +303,10 @@ record TelegramSettings(
         + maxFileSize
         + ", rateLimit="
         + rateLimit
+        + ", groupRateLimit="
+        + groupRateLimit
+        + ", channelRateLimit="
+        + channelRateLimit
         + "]";
   }
 }

@@ -81,6 +81,7 @@ final class FakeBotApi implements PlatformDriver {
   private final Map<String, ObjectNode> updatesByMessage = new HashMap<>();
   private final Map<Integer, ObjectNode> messages = new HashMap<>();
   private final Map<String, byte[]> files = new HashMap<>();
+  private boolean hideSizes; // guarded by lock
   private final List<Integer> webhookStatuses = new ArrayList<>();
   private int nextUpdateId = 1;
   private boolean closed;
@@ -399,6 +400,20 @@ final class FakeBotApi implements PlatformDriver {
     return messageId;
   }
 
+  /**
+   * From now on getFile gives no file_size and downloads come without a Content-Length, as a
+   * server that streams (a local Bot API server, a proxy) may: only counting the bytes shows a
+   * file's size.
+   */
+  void hideFileSizes() {
+    lock.lock();
+    try {
+      hideSizes = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Keeps a file for getFile; returns its file id. */
   String addFile(byte[] content) {
     lock.lock();
@@ -708,11 +723,11 @@ final class FakeBotApi implements PlatformDriver {
       if (content.length > 20 * 1024 * 1024) {
         return refusal(400, "Bad Request: file is too big");
       }
-      return JSON.createObjectNode()
-          .put("file_id", id)
-          .put("file_unique_id", "u" + id)
-          .put("file_size", content.length)
-          .put("file_path", "documents/" + id + ".bin");
+      ObjectNode file = JSON.createObjectNode().put("file_id", id).put("file_unique_id", "u" + id);
+      if (!hideSizes) {
+        file.put("file_size", content.length);
+      }
+      return file.put("file_path", "documents/" + id + ".bin");
     } finally {
       lock.unlock();
     }
@@ -726,9 +741,11 @@ final class FakeBotApi implements PlatformDriver {
     }
     String id = path.substring(prefix.length(), path.length() - 4);
     byte[] content;
+    boolean streamed;
     lock.lock();
     try {
       content = files.get(id);
+      streamed = hideSizes;
     } finally {
       lock.unlock();
     }
@@ -737,7 +754,8 @@ final class FakeBotApi implements PlatformDriver {
       return;
     }
     exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
-    exchange.sendResponseHeaders(200, content.length == 0 ? -1 : content.length);
+    // Length 0 is chunked: no Content-Length.
+    exchange.sendResponseHeaders(200, streamed ? 0 : content.length == 0 ? -1 : content.length);
     exchange.getResponseBody().write(content);
   }
 

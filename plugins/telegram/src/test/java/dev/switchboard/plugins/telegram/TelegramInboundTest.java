@@ -180,13 +180,39 @@ class TelegramInboundTest {
     NewMessage message =
         assertInstanceOf(NewMessage.class, translate(message(PRIVATE, ",\"photo\":[{\"file_id\":\"small\",\"file_unique_id\":\"a\",\"width\":90,\"height\":90},"
             + "{\"file_id\":\"large\",\"file_unique_id\":\"b\",\"width\":900,\"height\":900,\"file_size\":500}],"
-            + "\"voice\":{\"file_id\":\"v\",\"file_unique_id\":\"c\",\"duration\":3}"), DEFAULTS));
+            + "\"voice\":{\"file_id\":\"v\",\"file_unique_id\":\"c\",\"duration\":3},"
+            + "\"audio\":{\"file_id\":\"a\",\"file_unique_id\":\"d\",\"duration\":200,\"file_name\":\"Song.flac\","
+            + "\"mime_type\":\"audio/flac\",\"file_size\":900}"), DEFAULTS));
 
-    assertEquals(2, message.files().size());
+    assertEquals(3, message.files().size());
     assertEquals("large", message.files().get(0).fileId());
     assertEquals("photo-31.jpg", message.files().get(0).name());
+    assertEquals("image/jpeg", message.files().get(0).mimeType());
     assertEquals("voice-31.ogg", message.files().get(1).name());
+    assertEquals("audio/ogg", message.files().get(1).mimeType());
+    assertEquals(new TelegramInbound.FileRef("a", "Song.flac", "audio/flac", 900L), message.files().get(2));
     assertEquals("", message.event().text());
+  }
+
+  @Test
+  void an_audio_message_without_a_file_name_gets_one_and_its_caption_is_the_text() throws Exception {
+    NewMessage message =
+        assertInstanceOf(NewMessage.class, translate(message(GROUP, ",\"caption\":\"listen @sb_bot\","
+            + "\"audio\":{\"file_id\":\"a\",\"file_unique_id\":\"d\",\"duration\":200}"), DEFAULTS));
+
+    assertEquals(new TelegramInbound.FileRef("a", "audio-31.mp3", "audio/mpeg", null), message.files().get(0));
+    assertEquals("listen @sb_bot", message.event().text());
+    assertTrue(message.event().addressing().mention());
+  }
+
+  @Test
+  void an_audio_file_over_the_size_limit_becomes_a_note_for_the_agent() throws Exception {
+    NewMessage message =
+        assertInstanceOf(NewMessage.class, translate(message(PRIVATE, ",\"audio\":{\"file_id\":\"a\",\"file_unique_id\":\"d\","
+            + "\"duration\":200,\"file_name\":\"talk.mp3\",\"file_size\":3000000}"), DEFAULTS));
+
+    assertEquals(0, message.files().size());
+    assertTrue(message.event().text().startsWith("[the file talk.mp3 (2.9 MB) was not downloaded"), message.event().text());
   }
 
   @Test

@@ -1,10 +1,13 @@
 package dev.switchboard.plugins.telegram;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.plugin.api.Channel;
 import dev.switchboard.plugin.api.ChannelContext;
+import dev.switchboard.plugin.api.ConfigException;
 import dev.switchboard.plugin.api.InboundEvent;
 import dev.switchboard.plugin.api.InboundOutcome;
 import dev.switchboard.plugin.testkit.PlatformMessage;
@@ -31,6 +34,31 @@ class TelegramPollingTest {
   @AfterEach
   void stop() {
     harness.close();
+  }
+
+  @Test
+  void a_token_telegram_refuses_is_a_settings_error_that_names_the_setting_but_not_the_token() {
+    harness.api.refuseNext(java.util.Set.of("getme"), 401, "Unauthorized");
+    Channel channel = harness.channel(Map.of(), harness.context);
+
+    ConfigException refused = assertThrows(ConfigException.class, channel::start);
+
+    String token = harness.api.settings().get("token");
+    assertTrue(refused.getMessage().startsWith("Telegram refused the bot token (401 Unauthorized"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("TELEGRAM_BOT_TOKEN"), refused.getMessage());
+    assertFalse(refused.getMessage().contains(token), "the token is not in the message");
+    assertFalse(refused.getMessage().contains(token.substring(token.indexOf(':') + 1)), "nor its secret part");
+  }
+
+  @Test
+  void a_bot_api_that_fails_at_start_is_not_a_settings_error_so_the_start_is_tried_again() {
+    harness.api.failNext(java.util.Set.of("getme"), 502, "<html>Bad Gateway</html>");
+    Channel channel = harness.channel(Map.of(), harness.context);
+
+    Exception failed = assertThrows(Exception.class, channel::start);
+
+    assertFalse(failed instanceof ConfigException, failed.toString());
+    assertTrue(failed.getMessage().startsWith("could not reach the Bot API"), failed.getMessage());
   }
 
   @Test

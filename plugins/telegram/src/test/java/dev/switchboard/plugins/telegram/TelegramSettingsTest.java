@@ -49,7 +49,9 @@ class TelegramSettingsTest {
     assertEquals(TelegramSettings.BotMessages.IGNORE, settings.botMessages());
     assertEquals(TelegramSettings.EditedMessages.IGNORE, settings.editedMessages());
     assertEquals(20L * 1024 * 1024, settings.maxFileSize());
-    assertEquals(new RateLimit(3, Duration.ofSeconds(3)), settings.rateLimit());
+    assertEquals(new RateLimit(1, Duration.ofSeconds(1)), settings.rateLimit(), "one a second to a private chat");
+    assertEquals(new RateLimit(1, Duration.ofSeconds(3)), settings.groupRateLimit(), "twenty a minute to a group");
+    assertEquals(new RateLimit(1, Duration.ofMillis(34)), settings.channelRateLimit(), "thirty a second in all");
     assertEquals(Duration.ofSeconds(50), settings.pollTimeout());
   }
 
@@ -72,6 +74,19 @@ class TelegramSettingsTest {
     ConfigException refused = assertThrows(ConfigException.class, () -> read(values, Map.of()));
 
     assertTrue(refused.getMessage().contains("channels.telegram." + key), refused.getMessage());
+  }
+
+  @Test
+  void each_pace_can_be_set_and_a_half_set_one_is_refused() {
+    TelegramSettings settings =
+        read(Map.of("token", TOKEN, "groupRateLimit.burst", "2", "groupRateLimit.interval", "4s",
+            "channelRateLimit.burst", "5", "channelRateLimit.interval", "200ms"), Map.of());
+    assertEquals(new RateLimit(2, Duration.ofSeconds(4)), settings.groupRateLimit());
+    assertEquals(new RateLimit(5, Duration.ofMillis(200)), settings.channelRateLimit());
+
+    ConfigException refused =
+        assertThrows(ConfigException.class, () -> read(Map.of("token", TOKEN, "channelRateLimit.burst", "5"), Map.of()));
+    assertTrue(refused.getMessage().contains("channels.telegram.channelRateLimit.interval"), refused.getMessage());
   }
 
   @Test
