@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real JDA against the fake Discord: sessions, reconnects, catch-up, failures and the rest. */
 class DiscordGatewayTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
+  private static final int MESSAGE_CONTENT = 1 << 15;
 
   @TempDir Path folder;
 
@@ -260,6 +262,56 @@ class DiscordGatewayTest {
     assertFalse((intents.getLast() & (1 << 15)) != 0, "then went on without it");
     InboundEvent event = context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.TEXT_CHANNEL, discord.user(), "hey").mentioningTheBot()), TIMEOUT);
     assertTrue(event.addressing().mention());
+  }
+
+  @Test
+  void a_message_content_refusal_after_the_ready_timeout_is_handled_and_dms_and_mentions_still_arrive() throws Exception {
+    discord.keepOut(true);
+    Channel channel = start(Map.of("readyTimeout", "300ms"));
+    assertEquals(Optional.of("connecting to the Discord gateway"), channel.problem(), "start gave up waiting");
+    discord.refuseMessageContent();
+    discord.keepOut(false);
+
+    awaitConnectedWithoutMessageContent();
+
+    assertTrue(channel.problem().orElseThrow().contains("Message Content"), channel.problem().toString());
+    assertReadsDirectMessagesAndMentions();
+  }
+
+  @Test
+  void a_message_content_refusal_on_a_later_reconnect_is_handled_and_dms_and_mentions_still_arrive() throws Exception {
+    Channel channel = start(Map.of());
+    context.awaitStored(discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "read in full")), TIMEOUT);
+    assertEquals(Optional.empty(), channel.problem());
+    // The intent is switched off in the developer portal; the next new session is refused.
+    discord.refuseMessageContent();
+    discord.refuseResume();
+    discord.disconnect();
+
+    awaitConnectedWithoutMessageContent();
+
+    assertTrue(channel.problem().orElseThrow().contains("Message Content"), channel.problem().toString());
+    assertReadsDirectMessagesAndMentions();
+    assertEquals("read in full", context.stored().getFirst().text());
+  }
+
+  private void awaitConnectedWithoutMessageContent() throws InterruptedException {
+    discord.await(
+        "the bot is connected again without the Message Content intent",
+        TIMEOUT,
+        () -> discord.connected() && (discord.identifiedIntents().getLast() & MESSAGE_CONTENT) == 0);
+  }
+
+  private void assertReadsDirectMessagesAndMentions() {
+    InboundEvent direct =
+        context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.DM_CHANNEL, discord.user(), "psst").asDirect()), TIMEOUT);
+    InboundEvent mention =
+        context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.TEXT_CHANNEL, discord.user(), "hey").mentioningTheBot()), TIMEOUT);
+
+    assertEquals("psst", direct.text());
+    assertTrue(direct.addressing().direct());
+    assertTrue(mention.text().endsWith("hey"), mention.text());
+    assertTrue(mention.addressing().mention());
   }
 
   private Channel start(Map<String, String> extra) throws Exception {

@@ -92,11 +92,13 @@ final class FakeDiscord implements PlatformDriver {
 
   private static final class Session {
     final String id;
+    final int intents;
     final List<DataObject> events = new ArrayList<>();
     long seq;
 
-    Session(String id) {
+    Session(String id, int intents) {
       this.id = id;
+      this.intents = intents;
     }
   }
 
@@ -436,7 +438,7 @@ final class FakeDiscord implements PlatformDriver {
       ctx.closeSession(4014, "Disallowed intent(s).");
       return;
     }
-    session = new Session("session-" + sessions.incrementAndGet());
+    session = new Session("session-" + sessions.incrementAndGet(), intents);
     connection = ctx;
     DataObject ready = DataObject.empty()
         .put("v", 10).put("user", botUser()).put("session_id", session.id)
@@ -483,11 +485,28 @@ final class FakeDiscord implements PlatformDriver {
     lock.lock();
     try {
       if (session != null) {
-        sendEvent(type, data);
+        sendEvent(type, "MESSAGE_CREATE".equals(type) ? asSeenBy(session, data) : data);
       }
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * A message as a session sees it: without the Message Content intent, Discord leaves out the
+   * text of server messages that neither mention the bot nor were written by it; DMs keep theirs.
+   */
+  private static DataObject asSeenBy(Session session, DataObject message) {
+    boolean mentionsBot = false;
+    DataArray mentions = message.optArray("mentions").orElse(DataArray.empty());
+    for (int i = 0; i < mentions.length(); i++) {
+      mentionsBot |= BOT_ID.equals(mentions.getObject(i).getString("id"));
+    }
+    boolean byBot = BOT_ID.equals(message.getObject("author").getString("id"));
+    if ((session.intents & MESSAGE_CONTENT_INTENT) != 0 || !message.hasKey("guild_id") || mentionsBot || byBot) {
+      return message;
+    }
+    return DataObject.fromJson(message.toString()).put("content", "");
   }
 
   // Called with lock held.
