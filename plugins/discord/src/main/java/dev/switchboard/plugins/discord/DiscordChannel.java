@@ -43,6 +43,7 @@ final class DiscordChannel implements Channel {
 
   private final DiscordSettings settings;
   private final ChannelContext context;
+  private final Clock clock;
   private final ChatCursors cursors;
   private final QuestionButtons buttons;
   private final DiscordOutbound outbound;
@@ -58,6 +59,7 @@ final class DiscordChannel implements Channel {
   DiscordChannel(DiscordSettings settings, ChannelContext context, Clock clock) {
     this.settings = requireNonNull(settings, "settings is null");
     this.context = requireNonNull(context, "context is null");
+    this.clock = requireNonNull(clock, "clock is null");
     this.cursors = new ChatCursors(context.dataDir().resolve("cursors.properties"));
     this.buttons = new QuestionButtons(context.dataDir().resolve("questions.log"));
     this.outbound = new DiscordOutbound(buttons);
@@ -76,6 +78,7 @@ final class DiscordChannel implements Channel {
   @Override
   public void start() throws IOException, InterruptedException {
     Files.createDirectories(context.dataDir().resolve("files"));
+    cursors.since(clock.instant()); // the first start ever: catch-ups never reach back before it
     DiscordClient first;
     synchronized (lifecycle) {
       if (closed) {

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.switchboard.plugin.api.ChannelContext;
 import dev.switchboard.plugin.api.InboundEvent;
 import dev.switchboard.plugin.api.InboundEvent.Sender;
-import dev.switchboard.plugin.api.InboundOutcome;
 import dev.switchboard.plugin.api.StoreUnavailableException;
 import dev.switchboard.plugins.discord.ChatCursors.Kind;
 import java.time.Duration;
@@ -172,9 +171,7 @@ final class DiscordReceiver extends ListenerAdapter {
     Kind kind = DiscordInbound.kind(channel);
     String userId = kind == Kind.DIRECT && !message.getAuthor().getId().equals(botId) ? message.getAuthor().getId() : null;
     if (!DiscordInbound.accepts(message, botId, settings.botMessages())) {
-      if (cursors.get(channel.getId()).isPresent()) {
-        cursors.stored(channel.getId(), message.getId(), kind, userId);
-      }
+      cursors.stored(channel.getId(), message.getId(), kind, userId);
       return true;
     }
     DiscordAttachments.Downloaded files = attachments.download(message);
@@ -185,11 +182,10 @@ final class DiscordReceiver extends ListenerAdapter {
             files.annotate(message.getContentRaw()),
             files.files());
     try {
-      InboundOutcome outcome = context.submit(event);
-      // Only chats the gateway takes messages from are caught up later; dropped ones are not.
-      if (!(outcome instanceof InboundOutcome.Dropped) || cursors.get(channel.getId()).isPresent()) {
-        cursors.stored(channel.getId(), message.getId(), kind, userId);
-      }
+      context.submit(event);
+      // Also when dropped (no wiring takes the chat): the catch-up reads every readable chat, and
+      // from the cursor on it fetches only what is new.
+      cursors.stored(channel.getId(), message.getId(), kind, userId);
       return true;
     } catch (StoreUnavailableException e) {
       log.warn("Could not store Discord message {}; it is fetched again by a catch-up: {}", message.getId(), e.getMessage());

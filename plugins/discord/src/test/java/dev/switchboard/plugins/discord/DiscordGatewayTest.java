@@ -20,6 +20,7 @@ import dev.switchboard.plugin.testkit.PlatformMessage;
 import dev.switchboard.plugin.testkit.ReceivedMessage;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +43,7 @@ class DiscordGatewayTest {
 
   private FakeDiscord discord;
   private FakeChannelContext context;
+  private ScriptedContext scripted;
   private final List<Channel> channels = new ArrayList<>();
   private final AtomicInteger outboundIds = new AtomicInteger();
 
@@ -49,6 +51,7 @@ class DiscordGatewayTest {
   void startDiscord() {
     discord = new FakeDiscord();
     context = new FakeChannelContext(folder.resolve("channel"));
+    scripted = new ScriptedContext(context);
   }
 
   @AfterEach
@@ -74,9 +77,10 @@ class DiscordGatewayTest {
   }
 
   @Test
-  void the_catch_up_takes_at_most_the_cap_per_chat() throws Exception {
+  void the_catch_up_takes_the_newest_messages_up_to_the_cap_and_skips_the_older_ones() throws Exception {
     Channel first = start(Map.of());
-    context.awaitStored(discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "before")), TIMEOUT);
+    String before = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "before"));
+    context.awaitStored(before, TIMEOUT);
     first.close();
     List<String> missed = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -85,10 +89,67 @@ class DiscordGatewayTest {
 
     start(Map.of("catchUp.maxMessages", "3"));
 
-    context.awaitStored(missed.get(2), TIMEOUT);
+    context.awaitStored(missed.get(4), TIMEOUT);
     String live = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "live"));
     context.awaitStored(live, TIMEOUT);
-    assertEquals(5, context.stored().size(), "the first message, 3 caught up, and the live one");
+    assertEquals(List.of(before, missed.get(2), missed.get(3), missed.get(4), live), storedIds(), "the newest 3, in order");
+  }
+
+  @Test
+  void the_catch_up_leaves_out_messages_older_than_the_age_limit() throws Exception {
+    Instant now = Instant.now();
+    Channel first = start(Map.of("catchUp.maxAge", "1h"));
+    String old = discord.post(written(now.minus(Duration.ofHours(3)), "taken live, three hours late"));
+    context.awaitStored(old, TIMEOUT);
+    first.close();
+    discord.post(written(now.minus(Duration.ofHours(2)), "newer than the last one stored, but too old"));
+    String recent = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "recent"));
+
+    start(Map.of("catchUp.maxAge", "1h"));
+
+    context.awaitStored(recent, TIMEOUT);
+    assertEquals(List.of(old, recent), storedIds());
+  }
+
+  @Test
+  void a_chat_with_nothing_stored_and_a_thread_opened_while_away_are_caught_up_from_the_first_start() throws Exception {
+    discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "before the bot ever ran"));
+    Channel first = start(Map.of());
+    first.close();
+    String whileAway = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "while away"));
+    String thread = discord.createThread("opened while away");
+    String inThread = discord.post(discord.userMessage(thread, "in the new thread"));
+
+    start(Map.of());
+
+    InboundEvent threadEvent = context.awaitStored(inThread, TIMEOUT);
+    assertEquals(FakeDiscord.TEXT_CHANNEL, threadEvent.platformId());
+    assertEquals(thread, threadEvent.threadId());
+    assertEquals(List.of(whileAway, inThread), storedIds(), "nothing from before the first start");
+  }
+
+  @Test
+  void a_message_both_replayed_by_the_resume_and_fetched_from_history_is_stored_once() throws Exception {
+    start(Map.of());
+    String before = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "stored before the cut"));
+    context.awaitStored(before, TIMEOUT);
+    discord.disconnect();
+    DataObject missed = discord.userMessage(FakeDiscord.TEXT_CHANNEL, "during the cut");
+    // The replayed copy meets a store that fails for a moment; the catch-up's copy is stored.
+    scripted.refuseOnce(missed.getString("id"));
+    discord.post(missed);
+
+    context.awaitStored(missed.getString("id"), TIMEOUT);
+    discord.await("the session was resumed", TIMEOUT, () -> discord.resumes() == 1);
+    String after = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "after"));
+    context.awaitStored(after, TIMEOUT);
+
+    assertEquals(List.of(before, missed.getString("id"), after), storedIds());
+    assertEquals(
+        2,
+        context.submitted().stream().filter(e -> missed.getString("id").equals(e.messageId())).count(),
+        "handed over twice: from the replay, then from history");
+    assertEquals(1, discord.sessionCount(), "resumed, not identified again");
   }
 
   @Test
@@ -317,7 +378,7 @@ class DiscordGatewayTest {
   private Channel start(Map<String, String> extra) throws Exception {
     Map<String, String> values = new HashMap<>(discord.settings());
     values.putAll(extra);
-    Channel channel = new DiscordChannelFactory().create(Settings.of("channels.discord", values), context);
+    Channel channel = new DiscordChannelFactory().create(Settings.of("channels.discord", values), scripted);
     channels.add(channel);
     channel.start();
     return channel;
@@ -326,6 +387,11 @@ class DiscordGatewayTest {
   private DeliveryResult deliver(String chat, String thread, OutboundContent content) {
     int n = outboundIds.incrementAndGet();
     return channels.getLast().deliver(new OutboundMessage("gw-" + n, 2L * n + 1, chat, thread, null, content, 1));
+  }
+
+  private DataObject written(Instant time, String text) {
+    return FakeDiscord.message(discord.idAt(time), FakeDiscord.TEXT_CHANNEL, FakeDiscord.GUILD,
+        FakeDiscord.user(FakeDiscord.USER_ID, "Ada", false), text);
   }
 
   private List<String> storedIds() {

@@ -80,6 +80,7 @@ final class FakeDiscord implements PlatformDriver {
   private final AtomicReference<Failure> nextFailure = new AtomicReference<>();
   private final AtomicInteger typing = new AtomicInteger();
   private final AtomicInteger resumes = new AtomicInteger();
+  private final List<DataObject> threads = new CopyOnWriteArrayList<>(List.of(thread(THREAD, "plans")));
   // Guarded by lock: the one gateway session and the connection it is on (null while cut).
   private Session session;
   private WsContext connection;
@@ -599,18 +600,24 @@ final class FakeDiscord implements PlatformDriver {
     ctx.status(204);
   }
 
+  /**
+   * Discord's history: with {@code after}, the oldest {@code limit} messages after it; else the
+   * newest {@code limit} before {@code before} (or before now). Newest first, as Discord answers.
+   */
   private void history(Context ctx) {
     String channel = ctx.pathParam("channel");
-    long after = Long.parseLong(ctx.queryParam("after") == null ? "0" : ctx.queryParam("after"));
+    String after = ctx.queryParam("after");
+    String before = ctx.queryParam("before");
     int limit = ctx.queryParam("limit") == null ? 50 : Integer.parseInt(ctx.queryParam("limit"));
-    requests.add("history " + channel + " after " + after);
-    List<DataObject> page = messages.values().stream()
-        .filter(m -> channel.equals(m.getString("channel_id")))
-        .filter(m -> Long.parseLong(m.getString("id")) > after)
-        .sorted(Comparator.comparingLong(m -> Long.parseLong(m.getString("id"))))
-        .limit(limit)
-        .sorted(Comparator.comparingLong((DataObject m) -> Long.parseLong(m.getString("id"))).reversed())
-        .toList();
+    requests.add("history " + channel + (after != null ? " after " + after : before != null ? " before " + before : " newest")
+        + " limit " + limit);
+    Comparator<DataObject> byId = Comparator.comparingLong(m -> Long.parseLong(m.getString("id")));
+    List<DataObject> inChannel = messages.values().stream().filter(m -> channel.equals(m.getString("channel_id"))).toList();
+    List<DataObject> page = after != null
+        ? inChannel.stream().filter(m -> Long.parseLong(m.getString("id")) > Long.parseLong(after))
+            .sorted(byId).limit(limit).sorted(byId.reversed()).toList()
+        : inChannel.stream().filter(m -> before == null || Long.parseLong(m.getString("id")) < Long.parseLong(before))
+            .sorted(byId.reversed()).limit(limit).toList();
     DataArray array = DataArray.empty();
     page.forEach(array::add);
     json(ctx, array);
@@ -666,7 +673,12 @@ final class FakeDiscord implements PlatformDriver {
 
   /** A new snowflake: the current time since Discord's epoch, and a counter to keep ids apart. */
   String nextId() {
-    long millis = Instant.now().toEpochMilli() - TimeUtil.DISCORD_EPOCH;
+    return idAt(Instant.now());
+  }
+
+  /** A new snowflake made at {@code time}, for a message written then. */
+  String idAt(Instant time) {
+    long millis = time.toEpochMilli() - TimeUtil.DISCORD_EPOCH;
     return Long.toString((millis << TimeUtil.TIMESTAMP_OFFSET) | (sequence.incrementAndGet() & 0xFFF));
   }
 
@@ -698,21 +710,39 @@ final class FakeDiscord implements PlatformDriver {
     return message;
   }
 
-  private static DataObject channelObject(String id) {
-    return switch (id) {
-      case DM_CHANNEL -> dmChannel();
-      case THREAD -> threadChannel();
-      default -> textChannel();
-    };
+  private DataObject channelObject(String id) {
+    if (DM_CHANNEL.equals(id)) {
+      return dmChannel();
+    }
+    return threads.stream().filter(t -> id.equals(t.getString("id"))).findFirst().orElseGet(this::textChannel);
   }
 
-  private static DataObject textChannel() {
+  private DataObject textChannel() {
     return DataObject.empty().put("id", TEXT_CHANNEL).put("type", 0).put("guild_id", GUILD).put("name", "general")
-        .put("position", 0).put("permission_overwrites", DataArray.empty()).put("nsfw", false).put("parent_id", null);
+        .put("position", 0).put("permission_overwrites", DataArray.empty()).put("nsfw", false).put("parent_id", null)
+        .put("last_message_id", latestMessage(TEXT_CHANNEL));
   }
 
-  private static DataObject threadChannel() {
-    return DataObject.empty().put("id", THREAD).put("type", 11).put("guild_id", GUILD).put("name", "plans")
+  /** The newest message's id in a channel, which Discord sends with the channel; null if none. */
+  private String latestMessage(String channel) {
+    return messages.values().stream().filter(m -> channel.equals(m.getString("channel_id")))
+        .map(m -> m.getString("id")).max(Comparator.comparingLong(Long::parseLong)).orElse(null);
+  }
+
+  /**
+   * Opens a thread in the text channel, as a person does; the bot hears of it live if connected,
+   * else from the server data of its next session. Returns the thread's id.
+   */
+  String createThread(String name) {
+    String id = nextId();
+    DataObject thread = thread(id, name);
+    threads.add(thread);
+    dispatch("THREAD_CREATE", thread);
+    return id;
+  }
+
+  private static DataObject thread(String id, String name) {
+    return DataObject.empty().put("id", id).put("type", 11).put("guild_id", GUILD).put("name", name)
         .put("parent_id", TEXT_CHANNEL).put("owner_id", USER_ID).put("message_count", 1).put("member_count", 1)
         .put("rate_limit_per_user", 0).put("flags", 0)
         .put("thread_metadata", DataObject.empty().put("archived", false).put("auto_archive_duration", 1440)
@@ -740,7 +770,13 @@ final class FakeDiscord implements PlatformDriver {
     return role;
   }
 
-  private static DataObject guild() {
+  private DataArray withLatestMessages(List<DataObject> threads) {
+    DataArray array = DataArray.empty();
+    threads.forEach(t -> array.add(DataObject.fromJson(t.toString()).put("last_message_id", latestMessage(t.getString("id")))));
+    return array;
+  }
+
+  private DataObject guild() {
     return DataObject.empty()
         .put("id", GUILD).put("name", "Test Server").put("owner_id", USER_ID).put("unavailable", false)
         .put("member_count", 2).put("large", false).put("features", DataArray.empty())
@@ -748,7 +784,7 @@ final class FakeDiscord implements PlatformDriver {
         .put("mfa_level", 0).put("nsfw_level", 0).put("afk_timeout", 300).put("premium_tier", 0).put("preferred_locale", "en-US")
         .put("roles", DataArray.empty().add(role(GUILD, "@everyone", "8", false)).add(role(BOT_ROLE, BOT_NAME, "8", true)))
         .put("channels", DataArray.empty().add(textChannel()))
-        .put("threads", DataArray.empty().add(threadChannel()))
+        .put("threads", withLatestMessages(threads))
         .put("members", DataArray.empty().add(member(botUser(), DataArray.empty().add(BOT_ROLE))))
         .put("emojis", DataArray.empty()).put("stickers", DataArray.empty())
         .put("voice_states", DataArray.empty()).put("presences", DataArray.empty())
