@@ -252,6 +252,33 @@ class DiscordGatewayTest {
   }
 
   @Test
+  void a_press_is_acknowledged_in_time_while_the_store_is_slow_and_the_message_shows_the_choice_after() throws Exception {
+    start(Map.of());
+    OutboundContent.Question question =
+        new OutboundContent.Question("q-slow", null, "Lunch?", List.of(new OutboundContent.Option("Pizza", "pizza"), new OutboundContent.Option("Soup", "soup")));
+    String id = assertInstanceOf(Delivered.class, deliver(FakeDiscord.TEXT_CHANNEL, null, question)).platformMessageId();
+    scripted.holdAnswers();
+
+    long pressed = System.nanoTime();
+    discord.pressButton(ReceivedMessage.question(FakeDiscord.TEXT_CHANNEL, null, id, "Lunch?", List.of()), "Soup", discord.user());
+
+    discord.await("the press was acknowledged", TIMEOUT, () -> !discord.interactionCallbacks().isEmpty());
+    Duration took = Duration.ofNanos(discord.callbackArrivals().getFirst() - pressed);
+    assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "acknowledged after " + took);
+    assertEquals(6, discord.interactionCallbacks().getFirst().getInt("type"), "DEFERRED_UPDATE_MESSAGE");
+    assertEquals(List.of(), context.answers(), "the store is still held");
+
+    scripted.releaseAnswers();
+
+    assertEquals("soup", context.awaitAnswer("q-slow", TIMEOUT).value());
+    discord.await("the question message was updated", TIMEOUT, () -> !discord.originalEdits().isEmpty());
+    DataObject edit = discord.originalEdits().getFirst();
+    assertTrue(edit.getString("content").contains("**Soup** (chosen by Ada)"), edit.toString());
+    assertEquals(0, edit.getArray("components").length(), "the buttons are gone");
+    assertEquals(1, discord.interactionCallbacks().size(), "acknowledged once");
+  }
+
+  @Test
   void the_bots_own_and_other_bots_messages_are_ignored_by_default() throws Exception {
     start(Map.of());
     assertInstanceOf(Delivered.class, deliver(FakeDiscord.TEXT_CHANNEL, null, new OutboundContent.Text("from the bot")));

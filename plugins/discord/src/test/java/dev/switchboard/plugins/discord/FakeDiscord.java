@@ -62,6 +62,8 @@ final class FakeDiscord implements PlatformDriver {
   static final String OTHER_BOT_ID = "400000000000000009";
   static final String CUSTOM_EMOJI_ID = "500000000000000001";
   private static final String THREAD_PREFIX = "fake-discord-";
+  // An interaction's token names the message whose button was pressed, for edits through the hook.
+  private static final String INTERACTION_TOKEN = "interaction-token-";
   private static final int MESSAGE_CONTENT_INTENT = 1 << 15;
 
   private final Javalin app;
@@ -75,6 +77,8 @@ final class FakeDiscord implements PlatformDriver {
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
   private final List<ReceivedMessage> received = new CopyOnWriteArrayList<>();
   private final List<DataObject> callbacks = new CopyOnWriteArrayList<>();
+  private final List<Long> callbackArrivals = new CopyOnWriteArrayList<>();
+  private final List<DataObject> originalEdits = new CopyOnWriteArrayList<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final List<Integer> identifiedIntents = new CopyOnWriteArrayList<>();
   private final AtomicReference<Failure> nextFailure = new AtomicReference<>();
@@ -126,6 +130,7 @@ final class FakeDiscord implements PlatformDriver {
               config.routes.post("/api/v10/users/@me/channels", ctx -> json(ctx, dmChannel()));
               config.routes.get("/api/v10/guilds/{guild}/emojis", ctx -> json(ctx, DataArray.empty().add(customEmoji())));
               config.routes.post("/api/v10/interactions/{id}/{token}/callback", this::interactionCallback);
+              config.routes.patch("/api/v10/webhooks/{application}/{token}/messages/@original", this::editOriginal);
               config.routes.get("/files/{id}/{name}", ctx -> ctx.result(files.getOrDefault(ctx.pathParam("id"), new byte[0])));
               config.routes.error(404, ctx -> requests.add("404 " + ctx.method() + " " + ctx.path()));
             });
@@ -237,7 +242,8 @@ final class FakeDiscord implements PlatformDriver {
     String channelId = message.getString("channel_id");
     DataObject pressedBy = user(presser.id(), presser.name(), presser.bot());
     DataObject interaction = DataObject.empty()
-        .put("id", nextId()).put("application_id", BOT_ID).put("type", 3).put("token", "interaction-token")
+        .put("id", nextId()).put("application_id", BOT_ID).put("type", 3)
+        .put("token", INTERACTION_TOKEN + message.getString("id"))
         .put("version", 1).put("channel_id", channelId).put("channel", channelObject(channelId))
         .put("message", message).put("locale", "en-US").put("app_permissions", "8")
         .put("entitlements", DataArray.empty()).put("authorizing_integration_owners", DataObject.empty())
@@ -357,6 +363,16 @@ final class FakeDiscord implements PlatformDriver {
 
   List<DataObject> interactionCallbacks() {
     return List.copyOf(callbacks);
+  }
+
+  /** When each interaction callback arrived, in {@link System#nanoTime()}. */
+  List<Long> callbackArrivals() {
+    return List.copyOf(callbackArrivals);
+  }
+
+  /** The edits of pressed question messages made through the interaction's hook. */
+  List<DataObject> originalEdits() {
+    return List.copyOf(originalEdits);
   }
 
   /** The REST requests the fake had no route for. */
@@ -624,6 +640,7 @@ final class FakeDiscord implements PlatformDriver {
   }
 
   private void interactionCallback(Context ctx) {
+    callbackArrivals.add(System.nanoTime());
     callbacks.add(DataObject.fromJson(ctx.body()));
     lock.lock();
     try {
@@ -632,6 +649,22 @@ final class FakeDiscord implements PlatformDriver {
       lock.unlock();
     }
     ctx.status(204);
+  }
+
+  /** An edit of the message whose button was pressed, after the press was acknowledged. */
+  private void editOriginal(Context ctx) {
+    DataObject body = DataObject.fromJson(ctx.body());
+    originalEdits.add(body);
+    DataObject message = messages.get(ctx.pathParam("token").substring(INTERACTION_TOKEN.length()));
+    message.put("content", body.getString("content", message.getString("content")));
+    body.optArray("components").ifPresent(c -> message.put("components", c));
+    lock.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    json(ctx, message);
   }
 
   private boolean failed(Context ctx) {
