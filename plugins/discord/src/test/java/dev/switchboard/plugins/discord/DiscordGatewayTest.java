@@ -235,6 +235,19 @@ class DiscordGatewayTest {
   }
 
   @Test
+  void an_edit_over_2000_characters_is_cut_to_one_message_ending_in_an_ellipsis() throws Exception {
+    start(Map.of());
+    String id = assertInstanceOf(Delivered.class, deliver(FakeDiscord.TEXT_CHANNEL, null, new OutboundContent.Text("draft"))).platformMessageId();
+
+    assertInstanceOf(Delivered.class, deliver(FakeDiscord.TEXT_CHANNEL, null, new OutboundContent.Edit(id, "word ".repeat(600))));
+
+    ReceivedMessage edit = discord.received().getLast();
+    assertEquals(ReceivedMessage.Kind.EDIT, edit.kind());
+    assertTrue(edit.text().length() <= 2000, "length " + edit.text().length());
+    assertTrue(edit.text().endsWith("word…"), edit.text().substring(edit.text().length() - 10));
+  }
+
+  @Test
   void a_button_press_is_acknowledged_with_the_message_showing_the_choice() throws Exception {
     start(Map.of());
     OutboundContent.Question question =
@@ -315,6 +328,62 @@ class DiscordGatewayTest {
     assertTrue(event.addressing().mention());
     assertEquals(new InboundEvent.ChatInfo("Test Server #general", true), event.chat());
     assertEquals(new InboundEvent.ChatInfo("DM with Ada", false), direct.chat());
+  }
+
+  @Test
+  void a_reply_to_one_of_the_bots_messages_addresses_it() throws Exception {
+    start(Map.of());
+    String fromBot = assertInstanceOf(Delivered.class, deliver(FakeDiscord.TEXT_CHANNEL, null, new OutboundContent.Text("Anything else?"))).platformMessageId();
+    String fromPerson = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "not a reply"));
+
+    InboundEvent reply = context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.TEXT_CHANNEL, discord.user(), "yes, one more").replyingTo(fromBot)), TIMEOUT);
+    InboundEvent replyToPerson = context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.TEXT_CHANNEL, discord.user(), "me too").replyingTo(fromPerson)), TIMEOUT);
+
+    assertEquals(new InboundEvent.Addressing(false, false, true), reply.addressing());
+    assertEquals(fromBot, reply.replyTo().messageId());
+    assertEquals("Anything else?", reply.replyTo().text());
+    assertEquals(new InboundEvent.Addressing(false, false, false), replyToPerson.addressing());
+  }
+
+  @Test
+  void an_attachment_over_the_size_limit_is_not_downloaded_and_the_message_says_so() throws Exception {
+    start(Map.of("maxAttachmentBytes", "100"));
+    byte[] large = new byte[1000];
+    byte[] small = new byte[50];
+
+    InboundEvent withLarge = context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.TEXT_CHANNEL, discord.user(), "the report")
+        .with(new PlatformMessage.Attachment("report.pdf", "application/pdf", large))), TIMEOUT);
+    assertEquals(0, discord.downloadCount(), "not downloaded");
+    InboundEvent withSmall = context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.TEXT_CHANNEL, discord.user(), "the note")
+        .with(new PlatformMessage.Attachment("note.txt", "text/plain", small))), TIMEOUT);
+
+    assertEquals(List.of(), withLarge.attachments());
+    assertEquals("the report\n[file report.pdf (1000 bytes) not downloaded: larger than 100 bytes]", withLarge.text());
+    assertEquals(1, withSmall.attachments().size(), "a file within the limit still is");
+    assertEquals(1, discord.downloadCount());
+  }
+
+  @Test
+  void a_message_in_a_thread_belongs_to_the_messaging_group_of_its_channel_and_names_it() throws Exception {
+    start(Map.of());
+
+    InboundEvent event = context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.TEXT_CHANNEL, discord.user(), "in the thread").inThread(FakeDiscord.THREAD)), TIMEOUT);
+
+    assertEquals(FakeDiscord.TEXT_CHANNEL, event.platformId());
+    assertEquals(FakeDiscord.THREAD, event.threadId());
+    assertEquals(new InboundEvent.ChatInfo("Test Server #general", true), event.chat());
+  }
+
+  @Test
+  void only_the_intents_the_channel_needs_are_requested() throws Exception {
+    int guilds = 1;
+    int guildMessages = 1 << 9;
+    int directMessages = 1 << 12;
+    Channel withContent = start(Map.of());
+    withContent.close();
+    start(Map.of("messageContent", "false"));
+
+    assertEquals(List.of(guilds | guildMessages | directMessages | MESSAGE_CONTENT, guilds | guildMessages | directMessages), discord.identifiedIntents());
   }
 
   @Test

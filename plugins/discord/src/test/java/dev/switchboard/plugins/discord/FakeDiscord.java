@@ -83,6 +83,7 @@ final class FakeDiscord implements PlatformDriver {
   private final List<Integer> identifiedIntents = new CopyOnWriteArrayList<>();
   private final AtomicReference<Failure> nextFailure = new AtomicReference<>();
   private final AtomicInteger typing = new AtomicInteger();
+  private final AtomicInteger downloads = new AtomicInteger();
   private final AtomicInteger resumes = new AtomicInteger();
   private final List<DataObject> threads = new CopyOnWriteArrayList<>(List.of(thread(THREAD, "plans")));
   // Guarded by lock: the one gateway session and the connection it is on (null while cut).
@@ -131,7 +132,10 @@ final class FakeDiscord implements PlatformDriver {
               config.routes.get("/api/v10/guilds/{guild}/emojis", ctx -> json(ctx, DataArray.empty().add(customEmoji())));
               config.routes.post("/api/v10/interactions/{id}/{token}/callback", this::interactionCallback);
               config.routes.patch("/api/v10/webhooks/{application}/{token}/messages/@original", this::editOriginal);
-              config.routes.get("/files/{id}/{name}", ctx -> ctx.result(files.getOrDefault(ctx.pathParam("id"), new byte[0])));
+              config.routes.get("/files/{id}/{name}", ctx -> {
+                downloads.incrementAndGet();
+                ctx.result(files.getOrDefault(ctx.pathParam("id"), new byte[0]));
+              });
               config.routes.error(404, ctx -> requests.add("404 " + ctx.method() + " " + ctx.path()));
             });
     app.start("127.0.0.1", 0);
@@ -355,6 +359,11 @@ final class FakeDiscord implements PlatformDriver {
 
   int resumes() {
     return resumes.get();
+  }
+
+  /** How many times a file was downloaded. */
+  int downloadCount() {
+    return downloads.get();
   }
 
   int typingCount() {
