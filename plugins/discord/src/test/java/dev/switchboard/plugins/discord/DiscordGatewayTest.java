@@ -113,7 +113,7 @@ class DiscordGatewayTest {
 
   @Test
   void a_chat_with_nothing_stored_and_a_thread_opened_while_away_are_caught_up_from_the_first_start() throws Exception {
-    discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "before the bot ever ran"));
+    discord.post(written(Instant.now().minus(Duration.ofMinutes(1)), "before the bot ever ran"));
     Channel first = start(Map.of());
     first.close();
     String whileAway = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "while away"));
