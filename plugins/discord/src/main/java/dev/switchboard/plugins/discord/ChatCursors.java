@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,10 @@ import java.util.TreeMap;
 
 /**
  * For every Discord channel the bot has taken a message from, the newest message stored: where the
- * catch-up after a reconnect or restart starts. Kept in {@code cursors.properties} in the channel's
- * data folder, rewritten whole (through a temporary file and an atomic move) on every change.
+ * catch-up after a reconnect or restart starts; and when the channel first connected, before which
+ * nothing is caught up in a chat without a cursor. Kept in {@code cursors.properties} in the
+ * channel's data folder, rewritten whole (through a temporary file and an atomic move) on every
+ * change.
  *
  * <p>A cursor only moves forward, and only past messages the gateway stored: after a message could
  * not be stored, the cursor of its chat is held where it was until a catch-up gets past it.
@@ -63,10 +66,13 @@ final class ChatCursors {
     }
   }
 
+  private static final String SINCE = "since"; // not a channel id: those are all digits
+
   private final Path file;
   // Guarded by this.
   private final Map<String, Cursor> cursors = new TreeMap<>();
   private final java.util.Set<String> held = new java.util.HashSet<>();
+  private Instant since;
 
   ChatCursors(Path file) {
     this.file = requireNonNull(file, "file is null");
@@ -75,6 +81,19 @@ final class ChatCursors {
 
   synchronized List<Cursor> all() {
     return new ArrayList<>(cursors.values());
+  }
+
+  /**
+   * When this channel first connected to Discord: {@code now} the first time it is asked, and the
+   * same moment ever after. Chats without a cursor are caught up from there at the earliest, so
+   * that a new bot does not hand its agents the history of every chat it can read.
+   */
+  synchronized Instant since(Instant now) {
+    if (since == null) {
+      since = now;
+      save();
+    }
+    return since;
   }
 
   synchronized Optional<Cursor> get(String channelId) {
@@ -127,7 +146,18 @@ final class ChatCursors {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the Discord catch-up state " + file, e);
     }
+    String first = properties.getProperty(SINCE);
+    if (first != null) {
+      try {
+        since = Instant.ofEpochMilli(Long.parseLong(first.trim()));
+      } catch (NumberFormatException e) {
+        since = null; // asked again, it becomes the moment of asking
+      }
+    }
     for (String channelId : properties.stringPropertyNames()) {
+      if (channelId.equals(SINCE)) {
+        continue;
+      }
       Cursor.decode(channelId, properties.getProperty(channelId)).ifPresent(c -> cursors.put(channelId, c));
     }
   }
@@ -135,10 +165,14 @@ final class ChatCursors {
   private void save() {
     Properties properties = new Properties();
     cursors.values().forEach(c -> properties.setProperty(c.channelId(), c.encode()));
+    if (since != null) {
+      properties.setProperty(SINCE, Long.toString(since.toEpochMilli()));
+    }
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
     try {
       try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-        properties.store(out, "newest stored message per Discord channel: id kind [user]");
+        properties.store(
+            out, "newest stored message per Discord channel: id kind [user]; since: first connected (epoch ms)");
       }
       Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
 import net.dv8tion.jda.api.entities.channel.middleman.MessageChannel;
@@ -34,21 +35,31 @@ import org.slf4j.LoggerFactory;
  */
 final class DiscordChannel implements Channel {
   private static final Logger log = LoggerFactory.getLogger(DiscordChannel.class);
+  private static final String MISSING_INTENT =
+      "the Message Content intent is not enabled for this bot, so it reads only messages that"
+          + " mention it, reply to it or are sent to it directly. To read every message, enable"
+          + " 'Message Content Intent' on the Bot page of the Discord developer portal and"
+          + " restart";
 
   private final DiscordSettings settings;
   private final ChannelContext context;
+  private final Clock clock;
   private final ChatCursors cursors;
   private final QuestionButtons buttons;
   private final DiscordOutbound outbound;
   private final DiscordInteractions interactions; // null without a public key
   private final DiscordReceiver receiver;
+  // Guards replacing the client (after a refused intent) against close(); notified on each change.
+  private final Object lifecycle = new Object();
   private volatile DiscordClient client;
   private volatile String missingIntent; // set when Message Content was refused
+  private volatile String reconnectFailure; // set when connecting without the intent failed
   private volatile boolean closed;
 
   DiscordChannel(DiscordSettings settings, ChannelContext context, Clock clock) {
     this.settings = requireNonNull(settings, "settings is null");
     this.context = requireNonNull(context, "context is null");
+    this.clock = requireNonNull(clock, "clock is null");
     this.cursors = new ChatCursors(context.dataDir().resolve("cursors.properties"));
     this.buttons = new QuestionButtons(context.dataDir().resolve("questions.log"));
     this.outbound = new DiscordOutbound(buttons);
@@ -66,33 +77,93 @@ final class DiscordChannel implements Channel {
 
   @Override
   public void start() throws IOException, InterruptedException {
-    if (closed) {
-      throw new IllegalStateException("the Discord channel was closed");
-    }
     Files.createDirectories(context.dataDir().resolve("files"));
-    receiver.open();
-    client = DiscordClient.connect(settings, settings.messageContent(), receiver);
-    Outcome outcome = client.awaitFirstSession(settings.readyTimeout());
-    if (outcome instanceof Outcome.Refused refused
-        && refused.closeCode() == CloseCode.DISALLOWED_INTENTS
-        && settings.messageContent()) {
-      missingIntent =
-          "the Message Content intent is not enabled for this bot, so it reads only messages that"
-              + " mention it, reply to it or are sent to it directly. To read every message, enable"
-              + " 'Message Content Intent' on the Bot page of the Discord developer portal and"
-              + " restart";
-      log.warn("Discord: {}", missingIntent);
-      client.close();
-      client = DiscordClient.connect(settings, false, receiver);
-      outcome = client.awaitFirstSession(settings.readyTimeout());
+    cursors.since(clock.instant()); // the first start ever: catch-ups never reach back before it
+    DiscordClient first;
+    synchronized (lifecycle) {
+      if (closed) {
+        throw new IllegalStateException("the Discord channel was closed");
+      }
+      receiver.open();
+      first = DiscordClient.connect(settings, settings.messageContent(), receiver, this::shutDown);
+      client = first;
+    }
+    long deadline = System.nanoTime() + settings.readyTimeout().toNanos();
+    Outcome outcome = first.awaitFirstSession(settings.readyTimeout());
+    if (refusedMessageContent(first, outcome)) {
+      // shutDown() is connecting again without the intent; wait for that session instead.
+      DiscordClient next = awaitReplacement(first, deadline);
+      if (next != null) {
+        outcome = next.awaitFirstSession(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      } else if (reconnectFailure == null) {
+        outcome = new Outcome.StillConnecting();
+      } // else it stays refused, and the failure to connect again is told below
     }
     switch (outcome) {
       case Outcome.Ready ready -> log.info("Discord channel started with {}", settings);
       case Outcome.StillConnecting connecting ->
           log.warn("Discord gateway not ready after {}; still trying in the background", settings.readyTimeout());
       case Outcome.Refused refused -> {
-        client.close();
-        throw new IllegalStateException("Discord refused the gateway session: " + refused.reason());
+        DiscordClient current = client;
+        current.close();
+        throw new IllegalStateException(
+            "Discord refused the gateway session: "
+                + (reconnectFailure != null ? reconnectFailure : refused.reason()));
+      }
+    }
+  }
+
+  private static boolean refusedMessageContent(DiscordClient client, Outcome outcome) {
+    return outcome instanceof Outcome.Refused refused
+        && refused.closeCode() == CloseCode.DISALLOWED_INTENTS
+        && client.asksForMessageContent();
+  }
+
+  /** The client that replaced {@code old}, or null if none came before the deadline. */
+  private DiscordClient awaitReplacement(DiscordClient old, long deadline) throws InterruptedException {
+    synchronized (lifecycle) {
+      while (client == old && reconnectFailure == null && !closed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return null;
+        }
+        TimeUnit.NANOSECONDS.timedWait(lifecycle, left);
+      }
+      return client == old ? null : client;
+    }
+  }
+
+  /**
+   * Discord ended a session for good (JDA's thread). When it refused the Message Content intent,
+   * at start or on any later reconnect (the intent can be switched off in the developer portal at
+   * any time), the channel says so once and goes on without it, reading mentions, replies and DMs.
+   * Any other refusal (a revoked token) stays a problem until a restart with better settings.
+   */
+  private void shutDown(DiscordClient from, CloseCode closeCode) {
+    if (closeCode != CloseCode.DISALLOWED_INTENTS || !from.asksForMessageContent()) {
+      log.error(
+          "Discord ended the gateway session: {}", from.shutDownBy().orElse("no reason given"));
+      return;
+    }
+    // Not on JDA's thread: closing a JDA from its own thread waits on itself.
+    Thread.ofPlatform().name("discord-reconnect").daemon(true).start(() -> reconnectWithoutIntent(from));
+  }
+
+  private void reconnectWithoutIntent(DiscordClient from) {
+    synchronized (lifecycle) {
+      try {
+        if (closed || client != from) {
+          return;
+        }
+        missingIntent = MISSING_INTENT;
+        log.warn("Discord: {}", missingIntent);
+        from.close();
+        client = DiscordClient.connect(settings, false, receiver, this::shutDown);
+      } catch (RuntimeException e) {
+        reconnectFailure = "could not connect again without the Message Content intent: " + e.getMessage();
+        log.error("Discord: {}", reconnectFailure);
+      } finally {
+        lifecycle.notifyAll();
       }
     }
   }
@@ -157,9 +228,13 @@ final class DiscordChannel implements Channel {
 
   @Override
   public void close() {
-    closed = true;
+    DiscordClient current;
+    synchronized (lifecycle) {
+      closed = true;
+      current = client;
+      lifecycle.notifyAll();
+    }
     receiver.close();
-    DiscordClient current = client;
     if (current != null) {
       current.close();
     }
@@ -191,10 +266,16 @@ final class DiscordChannel implements Channel {
 
   @Override
   public Optional<String> problem() {
+    DiscordClient current = client;
+    if (reconnectFailure != null) {
+      return Optional.of(reconnectFailure);
+    }
+    if (current != null && !closed && current.shutDownBy().isPresent() && current.jda().getStatus() == JDA.Status.SHUTDOWN) {
+      return Optional.of("Discord ended the gateway session: " + current.shutDownBy().get());
+    }
     if (missingIntent != null) {
       return Optional.of(missingIntent);
     }
-    DiscordClient current = client;
     if (current != null && !closed && !current.isConnected()) {
       return Optional.of("connecting to the Discord gateway");
     }

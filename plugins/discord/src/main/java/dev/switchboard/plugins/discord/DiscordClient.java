@@ -52,16 +52,36 @@ final class DiscordClient implements AutoCloseable {
     record StillConnecting() implements Outcome {}
   }
 
-  private final JDA jda;
+  /** Told when JDA shut a session down on its own: Discord closed it for good. */
+  @FunctionalInterface
+  interface ShutdownListener {
+    /**
+     * Called on JDA's thread; must hand work off and return.
+     *
+     * @param closeCode the close code Discord gave, or null when there was none
+     */
+    void shutDown(DiscordClient client, CloseCode closeCode);
+  }
+
   private final OkHttpClient http;
   private final TaskRunner.RealBackend httpTasks;
+  private final boolean messageContent;
+  private final ShutdownListener shutdownListener;
   private final CountDownLatch settled = new CountDownLatch(1);
   private final AtomicReference<Outcome> outcome = new AtomicReference<>();
+  private final AtomicReference<Outcome.Refused> shutdown = new AtomicReference<>();
+  private volatile JDA jda; // set once build() returns; events before that need only the fields above
+  private volatile boolean closing;
 
-  private DiscordClient(JDA jda, OkHttpClient http, TaskRunner.RealBackend httpTasks) {
-    this.jda = jda;
+  private DiscordClient(
+      OkHttpClient http,
+      TaskRunner.RealBackend httpTasks,
+      boolean messageContent,
+      ShutdownListener shutdownListener) {
     this.http = http;
     this.httpTasks = httpTasks;
+    this.messageContent = messageContent;
+    this.shutdownListener = shutdownListener;
   }
 
   /**
@@ -69,7 +89,9 @@ final class DiscordClient implements AutoCloseable {
    *
    * @throws net.dv8tion.jda.api.exceptions.InvalidTokenException when Discord refuses the token
    */
-  static DiscordClient connect(DiscordSettings settings, boolean messageContent, Object listener) {
+  static DiscordClient connect(
+      DiscordSettings settings, boolean messageContent, Object listener, ShutdownListener shutdownListener) {
+    requireNonNull(shutdownListener, "shutdownListener is null");
     EnumSet<GatewayIntent> intents = EnumSet.copyOf(BASE_INTENTS);
     if (messageContent) {
       intents.add(GatewayIntent.MESSAGE_CONTENT);
@@ -98,14 +120,9 @@ final class DiscordClient implements AutoCloseable {
             .addInterceptor(new ServerErrorPassThrough())
             .build();
     String gateway = settings.gatewayUrl();
-    AtomicReference<DiscordClient> self = new AtomicReference<>();
-    EventListener settle =
-        event -> {
-          DiscordClient client = self.get();
-          if (client != null) {
-            client.settle(event);
-          }
-        };
+    // Made before JDA, so that it hears every event, also one that comes while build() runs.
+    DiscordClient client = new DiscordClient(http, httpTasks, messageContent, shutdownListener);
+    EventListener settle = client::settle;
     JDABuilder builder =
         JDABuilder.createLight(settings.token(), intents)
             .setRestConfig(new RestConfig().setBaseUrl(settings.apiUrl()))
@@ -124,20 +141,23 @@ final class DiscordClient implements AutoCloseable {
             .setEnableShutdownHook(false)
             .setRequestTimeoutRetry(false)
             .addEventListeners(settle, listener);
-    JDA jda;
     try {
-      jda = builder.build();
+      client.jda = builder.build();
     } catch (RuntimeException e) {
       release(http, httpTasks);
       throw e;
     }
-    DiscordClient client = new DiscordClient(jda, http, httpTasks);
-    self.set(client);
-    // READY may have come before self was set; the status tells.
-    if (jda.getStatus() == JDA.Status.CONNECTED) {
-      client.settled(new Outcome.Ready());
-    }
     return client;
+  }
+
+  /** Whether this session asked for the privileged Message Content intent. */
+  boolean asksForMessageContent() {
+    return messageContent;
+  }
+
+  /** Why Discord ended this session for good, while it was not being closed; empty otherwise. */
+  Optional<String> shutDownBy() {
+    return Optional.ofNullable(shutdown.get()).map(Outcome.Refused::reason);
   }
 
   JDA jda() {
@@ -172,11 +192,18 @@ final class DiscordClient implements AutoCloseable {
   private void settle(GenericEvent event) {
     switch (event) {
       case ReadyEvent ready -> settled(new Outcome.Ready());
-      case ShutdownEvent shutdown ->
-          settled(
-              new Outcome.Refused(
-                  shutdown.getCloseCode(),
-                  Optional.ofNullable(shutdown.getCloseCode()).map(CloseCode::getMeaning).orElse("shut down")));
+      case ShutdownEvent ended -> {
+        CloseCode code = ended.getCloseCode();
+        Outcome.Refused refused =
+            new Outcome.Refused(code, Optional.ofNullable(code).map(CloseCode::getMeaning).orElse("shut down"));
+        settled(refused);
+        if (!closing) {
+          // JDA reconnects by itself after every close it can recover from; a shutdown it did not
+          // ask for is Discord refusing the session (bad token, intents) at start or much later.
+          shutdown.set(refused);
+          shutdownListener.shutDown(this, code);
+        }
+      }
       default -> {}
     }
   }
@@ -190,6 +217,7 @@ final class DiscordClient implements AutoCloseable {
   /** Closes the gateway session, cancels queued requests and ends every thread JDA started. */
   @Override
   public void close() {
+    closing = true;
     jda.shutdownNow();
     try {
       if (!jda.awaitShutdown(SHUTDOWN_WAIT)) {

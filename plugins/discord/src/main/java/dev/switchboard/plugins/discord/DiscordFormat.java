@@ -1,8 +1,8 @@
 package dev.switchboard.plugins.discord;
 
-import dev.switchboard.plugin.api.TextChunks;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * Text conversions between Switchboard and Discord, free of I/O. Discord renders its own Markdown
  * dialect in every message, so text goes out as written; Markdown from an agent is adapted where
  * Discord lacks a construct (tables, images, headings past level 3). Long text is split at
- * Discord's limit without breaking code blocks.
+ * Discord's limit without breaking code blocks or Markdown spans ({@link MarkdownChunks}).
  */
 final class DiscordFormat {
   /** The most characters one Discord message may hold. */
@@ -27,11 +27,33 @@ final class DiscordFormat {
 
   /** The messages that carry {@code text}: adapted when it is Markdown, then split to fit. */
   static List<String> messages(String text, boolean markdown) {
+    return messages(text, markdown, MAX_MESSAGE_LENGTH);
+  }
+
+  private static List<String> messages(String text, boolean markdown, int limit) {
     String body = markdown ? fromMarkdown(text) : text;
     if (body.isBlank()) {
       return List.of();
     }
-    return TextChunks.split(body.strip(), MAX_MESSAGE_LENGTH);
+    // Discord renders its Markdown in every message, so plain text is split the same way.
+    return MarkdownChunks.split(body.strip(), limit);
+  }
+
+  /** The text an edit puts in place, and whether it had to be cut to fit. */
+  record Edited(String text, boolean cut) {}
+
+  /**
+   * The text an edit puts in place, or empty for blank text. An edit replaces one message and
+   * cannot become several: longer text keeps its first part (cut at a break, its Markdown closed)
+   * followed by an ellipsis.
+   */
+  static Optional<Edited> edited(String text) {
+    List<String> parts = messages(text, false, MAX_MESSAGE_LENGTH - 1);
+    if (parts.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        parts.size() == 1 ? new Edited(parts.getFirst(), false) : new Edited(parts.getFirst() + "…", true));
   }
 
   /**

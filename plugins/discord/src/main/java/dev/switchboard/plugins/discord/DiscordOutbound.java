@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.dv8tion.jda.api.components.actionrow.ActionRow;
@@ -32,6 +33,8 @@ import net.dv8tion.jda.api.exceptions.RateLimitedException;
 import net.dv8tion.jda.api.requests.restaction.MessageCreateAction;
 import net.dv8tion.jda.api.utils.FileUpload;
 import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends one outbound message through JDA and classifies what goes wrong.
@@ -41,6 +44,7 @@ import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
  * delivery part, which paces every chat, decides when to try again.
  */
 final class DiscordOutbound {
+  private static final Logger log = LoggerFactory.getLogger(DiscordOutbound.class);
   /** Discord takes at most 10 files and 25 buttons (5 rows of 5) on one message. */
   static final int MAX_FILES = 10;
 
@@ -106,13 +110,20 @@ final class DiscordOutbound {
   }
 
   private DeliveryResult edit(MessageChannel target, Edit edit) throws RateLimitedException {
-    List<String> parts = DiscordFormat.messages(edit.text(), false);
-    if (parts.isEmpty()) {
+    Optional<DiscordFormat.Edited> edited = DiscordFormat.edited(edit.text());
+    if (edited.isEmpty()) {
       return new Permanent("Discord cannot edit a message to empty text");
     }
-    // Known debt: an edit longer than 2000 characters keeps only its first part. Fix: send the
-    // rest as new messages after the edited one.
-    target.editMessageById(edit.platformMessageId(), parts.getFirst())
+    if (edited.get().cut()) {
+      log.warn(
+          "The edit of Discord message {} has {} characters, over Discord's {}: it keeps its first {}"
+              + " and ends in an ellipsis",
+          edit.platformMessageId(),
+          edit.text().length(),
+          DiscordFormat.MAX_MESSAGE_LENGTH,
+          edited.get().text().length() - 1);
+    }
+    target.editMessageById(edit.platformMessageId(), edited.get().text())
         .setAllowedMentions(ALLOWED_MENTIONS)
         .complete(false);
     return new Delivered(edit.platformMessageId());

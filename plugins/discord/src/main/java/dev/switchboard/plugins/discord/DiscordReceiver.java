@@ -4,12 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.switchboard.plugin.api.ChannelContext;
 import dev.switchboard.plugin.api.InboundEvent;
-import dev.switchboard.plugin.api.InboundEvent.Sender;
-import dev.switchboard.plugin.api.InboundOutcome;
 import dev.switchboard.plugin.api.StoreUnavailableException;
 import dev.switchboard.plugins.discord.ChatCursors.Kind;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Takes what Discord sends the bot. Messages, and the catch-up after every new or resumed session,
  * run one at a time on the channel's own thread, in the order JDA delivered them, so that JDA's
  * gateway thread never waits on a download or the store and the catch-up state only moves forward.
- * Button presses are answered on JDA's thread, as Discord wants an answer within 3 seconds.
+ * Button presses are stored on a thread of their own and answered within Discord's 3 seconds
+ * ({@link GatewayPresses}).
  */
 final class DiscordReceiver extends ListenerAdapter {
   private static final Logger log = LoggerFactory.getLogger(DiscordReceiver.class);
@@ -39,7 +37,7 @@ final class DiscordReceiver extends ListenerAdapter {
   private final DiscordSettings settings;
   private final ChannelContext context;
   private final ChatCursors cursors;
-  private final QuestionPresses presses;
+  private final GatewayPresses presses;
   private final DiscordCatchUp catchUp;
   private final AtomicBoolean retryScheduled = new AtomicBoolean();
   private volatile ScheduledExecutorService worker;
@@ -54,7 +52,7 @@ final class DiscordReceiver extends ListenerAdapter {
     this.settings = requireNonNull(settings, "settings is null");
     this.context = requireNonNull(context, "context is null");
     this.cursors = requireNonNull(cursors, "cursors is null");
-    this.presses = requireNonNull(presses, "presses is null");
+    this.presses = new GatewayPresses(requireNonNull(presses, "presses is null"));
     this.catchUp = requireNonNull(catchUp, "catchUp is null");
   }
 
@@ -65,8 +63,9 @@ final class DiscordReceiver extends ListenerAdapter {
     worker = executor;
   }
 
-  /** Stops taking events; waits briefly for the message in hand. */
+  /** Stops taking events; waits briefly for the message and the button press in hand. */
   void close() {
+    presses.close();
     ScheduledExecutorService current = worker;
     if (current == null) {
       return;
@@ -107,39 +106,7 @@ final class DiscordReceiver extends ListenerAdapter {
 
   @Override
   public void onButtonInteraction(ButtonInteractionEvent event) {
-    MessageChannel channel = event.getChannel();
-    String parentId =
-        DiscordInbound.kind(channel) == Kind.THREAD
-            ? event.getChannel().asThreadChannel().getParentChannel().getId()
-            : null;
-    QuestionPresses.Press press =
-        new QuestionPresses.Press(
-            channel.getId(),
-            parentId,
-            event.getComponentId(),
-            event.getButton().getLabel(),
-            event.getMessage().getContentRaw(),
-            new Sender(event.getUser().getId(), event.getUser().getEffectiveName(), event.getUser().isBot()),
-            event.getId(),
-            event.getTimeCreated().toInstant());
-    Optional<QuestionPresses.Reply> reply;
-    try {
-      reply = presses.press(press);
-    } catch (StoreUnavailableException e) {
-      // Not acknowledged: Discord shows the press as failed and the person can press again.
-      log.warn("Could not store the answer of a button press: {}", e.getMessage());
-      return;
-    }
-    if (reply.isEmpty()) {
-      event.deferEdit().queue(null, e -> log.debug("Could not acknowledge a button press: {}", e.toString()));
-      return;
-    }
-    switch (reply.get()) {
-      case QuestionPresses.Reply.Update update ->
-          event.editMessage(update.text()).setComponents().queue(null, e -> log.warn("Could not update the question message: {}", e.toString()));
-      case QuestionPresses.Reply.Refuse refuse ->
-          event.reply(refuse.text()).setEphemeral(true).queue(null, e -> log.debug("Could not refuse a button press: {}", e.toString()));
-    }
+    presses.press(event);
   }
 
   private void run(Runnable task) {
@@ -172,9 +139,7 @@ final class DiscordReceiver extends ListenerAdapter {
     Kind kind = DiscordInbound.kind(channel);
     String userId = kind == Kind.DIRECT && !message.getAuthor().getId().equals(botId) ? message.getAuthor().getId() : null;
     if (!DiscordInbound.accepts(message, botId, settings.botMessages())) {
-      if (cursors.get(channel.getId()).isPresent()) {
-        cursors.stored(channel.getId(), message.getId(), kind, userId);
-      }
+      cursors.stored(channel.getId(), message.getId(), kind, userId);
       return true;
     }
     DiscordAttachments.Downloaded files = attachments.download(message);
@@ -185,11 +150,10 @@ final class DiscordReceiver extends ListenerAdapter {
             files.annotate(message.getContentRaw()),
             files.files());
     try {
-      InboundOutcome outcome = context.submit(event);
-      // Only chats the gateway takes messages from are caught up later; dropped ones are not.
-      if (!(outcome instanceof InboundOutcome.Dropped) || cursors.get(channel.getId()).isPresent()) {
-        cursors.stored(channel.getId(), message.getId(), kind, userId);
-      }
+      context.submit(event);
+      // Also when dropped (no wiring takes the chat): the catch-up reads every readable chat, and
+      // from the cursor on it fetches only what is new.
+      cursors.stored(channel.getId(), message.getId(), kind, userId);
       return true;
     } catch (StoreUnavailableException e) {
       log.warn("Could not store Discord message {}; it is fetched again by a catch-up: {}", message.getId(), e.getMessage());

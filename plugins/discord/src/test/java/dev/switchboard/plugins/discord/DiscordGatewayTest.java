@@ -20,10 +20,12 @@ import dev.switchboard.plugin.testkit.PlatformMessage;
 import dev.switchboard.plugin.testkit.ReceivedMessage;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
@@ -35,11 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real JDA against the fake Discord: sessions, reconnects, catch-up, failures and the rest. */
 class DiscordGatewayTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
+  private static final int MESSAGE_CONTENT = 1 << 15;
 
   @TempDir Path folder;
 
   private FakeDiscord discord;
   private FakeChannelContext context;
+  private ScriptedContext scripted;
   private final List<Channel> channels = new ArrayList<>();
   private final AtomicInteger outboundIds = new AtomicInteger();
 
@@ -47,6 +51,7 @@ class DiscordGatewayTest {
   void startDiscord() {
     discord = new FakeDiscord();
     context = new FakeChannelContext(folder.resolve("channel"));
+    scripted = new ScriptedContext(context);
   }
 
   @AfterEach
@@ -72,9 +77,10 @@ class DiscordGatewayTest {
   }
 
   @Test
-  void the_catch_up_takes_at_most_the_cap_per_chat() throws Exception {
+  void the_catch_up_takes_the_newest_messages_up_to_the_cap_and_skips_the_older_ones() throws Exception {
     Channel first = start(Map.of());
-    context.awaitStored(discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "before")), TIMEOUT);
+    String before = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "before"));
+    context.awaitStored(before, TIMEOUT);
     first.close();
     List<String> missed = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -83,10 +89,67 @@ class DiscordGatewayTest {
 
     start(Map.of("catchUp.maxMessages", "3"));
 
-    context.awaitStored(missed.get(2), TIMEOUT);
+    context.awaitStored(missed.get(4), TIMEOUT);
     String live = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "live"));
     context.awaitStored(live, TIMEOUT);
-    assertEquals(5, context.stored().size(), "the first message, 3 caught up, and the live one");
+    assertEquals(List.of(before, missed.get(2), missed.get(3), missed.get(4), live), storedIds(), "the newest 3, in order");
+  }
+
+  @Test
+  void the_catch_up_leaves_out_messages_older_than_the_age_limit() throws Exception {
+    Instant now = Instant.now();
+    Channel first = start(Map.of("catchUp.maxAge", "1h"));
+    String old = discord.post(written(now.minus(Duration.ofHours(3)), "taken live, three hours late"));
+    context.awaitStored(old, TIMEOUT);
+    first.close();
+    discord.post(written(now.minus(Duration.ofHours(2)), "newer than the last one stored, but too old"));
+    String recent = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "recent"));
+
+    start(Map.of("catchUp.maxAge", "1h"));
+
+    context.awaitStored(recent, TIMEOUT);
+    assertEquals(List.of(old, recent), storedIds());
+  }
+
+  @Test
+  void a_chat_with_nothing_stored_and_a_thread_opened_while_away_are_caught_up_from_the_first_start() throws Exception {
+    discord.post(written(Instant.now().minus(Duration.ofMinutes(1)), "before the bot ever ran"));
+    Channel first = start(Map.of());
+    first.close();
+    String whileAway = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "while away"));
+    String thread = discord.createThread("opened while away");
+    String inThread = discord.post(discord.userMessage(thread, "in the new thread"));
+
+    start(Map.of());
+
+    InboundEvent threadEvent = context.awaitStored(inThread, TIMEOUT);
+    assertEquals(FakeDiscord.TEXT_CHANNEL, threadEvent.platformId());
+    assertEquals(thread, threadEvent.threadId());
+    assertEquals(List.of(whileAway, inThread), storedIds(), "nothing from before the first start");
+  }
+
+  @Test
+  void a_message_both_replayed_by_the_resume_and_fetched_from_history_is_stored_once() throws Exception {
+    start(Map.of());
+    String before = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "stored before the cut"));
+    context.awaitStored(before, TIMEOUT);
+    discord.disconnect();
+    DataObject missed = discord.userMessage(FakeDiscord.TEXT_CHANNEL, "during the cut");
+    // The replayed copy meets a store that fails for a moment; the catch-up's copy is stored.
+    scripted.refuseOnce(missed.getString("id"));
+    discord.post(missed);
+
+    context.awaitStored(missed.getString("id"), TIMEOUT);
+    discord.await("the session was resumed", TIMEOUT, () -> discord.resumes() == 1);
+    String after = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "after"));
+    context.awaitStored(after, TIMEOUT);
+
+    assertEquals(List.of(before, missed.getString("id"), after), storedIds());
+    assertEquals(
+        2,
+        context.submitted().stream().filter(e -> missed.getString("id").equals(e.messageId())).count(),
+        "handed over twice: from the replay, then from history");
+    assertEquals(1, discord.sessionCount(), "resumed, not identified again");
   }
 
   @Test
@@ -172,6 +235,19 @@ class DiscordGatewayTest {
   }
 
   @Test
+  void an_edit_over_2000_characters_is_cut_to_one_message_ending_in_an_ellipsis() throws Exception {
+    start(Map.of());
+    String id = assertInstanceOf(Delivered.class, deliver(FakeDiscord.TEXT_CHANNEL, null, new OutboundContent.Text("draft"))).platformMessageId();
+
+    assertInstanceOf(Delivered.class, deliver(FakeDiscord.TEXT_CHANNEL, null, new OutboundContent.Edit(id, "word ".repeat(600))));
+
+    ReceivedMessage edit = discord.received().getLast();
+    assertEquals(ReceivedMessage.Kind.EDIT, edit.kind());
+    assertTrue(edit.text().length() <= 2000, "length " + edit.text().length());
+    assertTrue(edit.text().endsWith("word…"), edit.text().substring(edit.text().length() - 10));
+  }
+
+  @Test
   void a_button_press_is_acknowledged_with_the_message_showing_the_choice() throws Exception {
     start(Map.of());
     OutboundContent.Question question =
@@ -186,6 +262,33 @@ class DiscordGatewayTest {
     assertEquals(7, callback.getInt("type"), "UPDATE_MESSAGE");
     assertTrue(callback.getObject("data").getString("content").contains("**Soup** (chosen by Ada)"));
     assertEquals(0, callback.getObject("data").getArray("components").length(), "the buttons are gone");
+  }
+
+  @Test
+  void a_press_is_acknowledged_in_time_while_the_store_is_slow_and_the_message_shows_the_choice_after() throws Exception {
+    start(Map.of());
+    OutboundContent.Question question =
+        new OutboundContent.Question("q-slow", null, "Lunch?", List.of(new OutboundContent.Option("Pizza", "pizza"), new OutboundContent.Option("Soup", "soup")));
+    String id = assertInstanceOf(Delivered.class, deliver(FakeDiscord.TEXT_CHANNEL, null, question)).platformMessageId();
+    scripted.holdAnswers();
+
+    long pressed = System.nanoTime();
+    discord.pressButton(ReceivedMessage.question(FakeDiscord.TEXT_CHANNEL, null, id, "Lunch?", List.of()), "Soup", discord.user());
+
+    discord.await("the press was acknowledged", TIMEOUT, () -> !discord.interactionCallbacks().isEmpty());
+    Duration took = Duration.ofNanos(discord.callbackArrivals().getFirst() - pressed);
+    assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "acknowledged after " + took);
+    assertEquals(6, discord.interactionCallbacks().getFirst().getInt("type"), "DEFERRED_UPDATE_MESSAGE");
+    assertEquals(List.of(), context.answers(), "the store is still held");
+
+    scripted.releaseAnswers();
+
+    assertEquals("soup", context.awaitAnswer("q-slow", TIMEOUT).value());
+    discord.await("the question message was updated", TIMEOUT, () -> !discord.originalEdits().isEmpty());
+    DataObject edit = discord.originalEdits().getFirst();
+    assertTrue(edit.getString("content").contains("**Soup** (chosen by Ada)"), edit.toString());
+    assertEquals(0, edit.getArray("components").length(), "the buttons are gone");
+    assertEquals(1, discord.interactionCallbacks().size(), "acknowledged once");
   }
 
   @Test
@@ -228,6 +331,62 @@ class DiscordGatewayTest {
   }
 
   @Test
+  void a_reply_to_one_of_the_bots_messages_addresses_it() throws Exception {
+    start(Map.of());
+    String fromBot = assertInstanceOf(Delivered.class, deliver(FakeDiscord.TEXT_CHANNEL, null, new OutboundContent.Text("Anything else?"))).platformMessageId();
+    String fromPerson = discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "not a reply"));
+
+    InboundEvent reply = context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.TEXT_CHANNEL, discord.user(), "yes, one more").replyingTo(fromBot)), TIMEOUT);
+    InboundEvent replyToPerson = context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.TEXT_CHANNEL, discord.user(), "me too").replyingTo(fromPerson)), TIMEOUT);
+
+    assertEquals(new InboundEvent.Addressing(false, false, true), reply.addressing());
+    assertEquals(fromBot, reply.replyTo().messageId());
+    assertEquals("Anything else?", reply.replyTo().text());
+    assertEquals(new InboundEvent.Addressing(false, false, false), replyToPerson.addressing());
+  }
+
+  @Test
+  void an_attachment_over_the_size_limit_is_not_downloaded_and_the_message_says_so() throws Exception {
+    start(Map.of("maxAttachmentBytes", "100"));
+    byte[] large = new byte[1000];
+    byte[] small = new byte[50];
+
+    InboundEvent withLarge = context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.TEXT_CHANNEL, discord.user(), "the report")
+        .with(new PlatformMessage.Attachment("report.pdf", "application/pdf", large))), TIMEOUT);
+    assertEquals(0, discord.downloadCount(), "not downloaded");
+    InboundEvent withSmall = context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.TEXT_CHANNEL, discord.user(), "the note")
+        .with(new PlatformMessage.Attachment("note.txt", "text/plain", small))), TIMEOUT);
+
+    assertEquals(List.of(), withLarge.attachments());
+    assertEquals("the report\n[file report.pdf (1000 bytes) not downloaded: larger than 100 bytes]", withLarge.text());
+    assertEquals(1, withSmall.attachments().size(), "a file within the limit still is");
+    assertEquals(1, discord.downloadCount());
+  }
+
+  @Test
+  void a_message_in_a_thread_belongs_to_the_messaging_group_of_its_channel_and_names_it() throws Exception {
+    start(Map.of());
+
+    InboundEvent event = context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.TEXT_CHANNEL, discord.user(), "in the thread").inThread(FakeDiscord.THREAD)), TIMEOUT);
+
+    assertEquals(FakeDiscord.TEXT_CHANNEL, event.platformId());
+    assertEquals(FakeDiscord.THREAD, event.threadId());
+    assertEquals(new InboundEvent.ChatInfo("Test Server #general", true), event.chat());
+  }
+
+  @Test
+  void only_the_intents_the_channel_needs_are_requested() throws Exception {
+    int guilds = 1;
+    int guildMessages = 1 << 9;
+    int directMessages = 1 << 12;
+    Channel withContent = start(Map.of());
+    withContent.close();
+    start(Map.of("messageContent", "false"));
+
+    assertEquals(List.of(guilds | guildMessages | directMessages | MESSAGE_CONTENT, guilds | guildMessages | directMessages), discord.identifiedIntents());
+  }
+
+  @Test
   void a_dm_is_answered_after_a_restart_through_the_person() throws Exception {
     Channel first = start(Map.of());
     context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.DM_CHANNEL, discord.user(), "hello").asDirect()), TIMEOUT);
@@ -262,10 +421,60 @@ class DiscordGatewayTest {
     assertTrue(event.addressing().mention());
   }
 
+  @Test
+  void a_message_content_refusal_after_the_ready_timeout_is_handled_and_dms_and_mentions_still_arrive() throws Exception {
+    discord.keepOut(true);
+    Channel channel = start(Map.of("readyTimeout", "300ms"));
+    assertEquals(Optional.of("connecting to the Discord gateway"), channel.problem(), "start gave up waiting");
+    discord.refuseMessageContent();
+    discord.keepOut(false);
+
+    awaitConnectedWithoutMessageContent();
+
+    assertTrue(channel.problem().orElseThrow().contains("Message Content"), channel.problem().toString());
+    assertReadsDirectMessagesAndMentions();
+  }
+
+  @Test
+  void a_message_content_refusal_on_a_later_reconnect_is_handled_and_dms_and_mentions_still_arrive() throws Exception {
+    Channel channel = start(Map.of());
+    context.awaitStored(discord.post(discord.userMessage(FakeDiscord.TEXT_CHANNEL, "read in full")), TIMEOUT);
+    assertEquals(Optional.empty(), channel.problem());
+    // The intent is switched off in the developer portal; the next new session is refused.
+    discord.refuseMessageContent();
+    discord.refuseResume();
+    discord.disconnect();
+
+    awaitConnectedWithoutMessageContent();
+
+    assertTrue(channel.problem().orElseThrow().contains("Message Content"), channel.problem().toString());
+    assertReadsDirectMessagesAndMentions();
+    assertEquals("read in full", context.stored().getFirst().text());
+  }
+
+  private void awaitConnectedWithoutMessageContent() throws InterruptedException {
+    discord.await(
+        "the bot is connected again without the Message Content intent",
+        TIMEOUT,
+        () -> discord.connected() && (discord.identifiedIntents().getLast() & MESSAGE_CONTENT) == 0);
+  }
+
+  private void assertReadsDirectMessagesAndMentions() {
+    InboundEvent direct =
+        context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.DM_CHANNEL, discord.user(), "psst").asDirect()), TIMEOUT);
+    InboundEvent mention =
+        context.awaitStored(discord.send(PlatformMessage.plain(FakeDiscord.TEXT_CHANNEL, discord.user(), "hey").mentioningTheBot()), TIMEOUT);
+
+    assertEquals("psst", direct.text());
+    assertTrue(direct.addressing().direct());
+    assertTrue(mention.text().endsWith("hey"), mention.text());
+    assertTrue(mention.addressing().mention());
+  }
+
   private Channel start(Map<String, String> extra) throws Exception {
     Map<String, String> values = new HashMap<>(discord.settings());
     values.putAll(extra);
-    Channel channel = new DiscordChannelFactory().create(Settings.of("channels.discord", values), context);
+    Channel channel = new DiscordChannelFactory().create(Settings.of("channels.discord", values), scripted);
     channels.add(channel);
     channel.start();
     return channel;
@@ -274,6 +483,11 @@ class DiscordGatewayTest {
   private DeliveryResult deliver(String chat, String thread, OutboundContent content) {
     int n = outboundIds.incrementAndGet();
     return channels.getLast().deliver(new OutboundMessage("gw-" + n, 2L * n + 1, chat, thread, null, content, 1));
+  }
+
+  private DataObject written(Instant time, String text) {
+    return FakeDiscord.message(discord.idAt(time), FakeDiscord.TEXT_CHANNEL, FakeDiscord.GUILD,
+        FakeDiscord.user(FakeDiscord.USER_ID, "Ada", false), text);
   }
 
   private List<String> storedIds() {

@@ -62,6 +62,8 @@ final class FakeDiscord implements PlatformDriver {
   static final String OTHER_BOT_ID = "400000000000000009";
   static final String CUSTOM_EMOJI_ID = "500000000000000001";
   private static final String THREAD_PREFIX = "fake-discord-";
+  // An interaction's token names the message whose button was pressed, for edits through the hook.
+  private static final String INTERACTION_TOKEN = "interaction-token-";
   private static final int MESSAGE_CONTENT_INTENT = 1 << 15;
 
   private final Javalin app;
@@ -75,11 +77,15 @@ final class FakeDiscord implements PlatformDriver {
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
   private final List<ReceivedMessage> received = new CopyOnWriteArrayList<>();
   private final List<DataObject> callbacks = new CopyOnWriteArrayList<>();
+  private final List<Long> callbackArrivals = new CopyOnWriteArrayList<>();
+  private final List<DataObject> originalEdits = new CopyOnWriteArrayList<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final List<Integer> identifiedIntents = new CopyOnWriteArrayList<>();
   private final AtomicReference<Failure> nextFailure = new AtomicReference<>();
   private final AtomicInteger typing = new AtomicInteger();
+  private final AtomicInteger downloads = new AtomicInteger();
   private final AtomicInteger resumes = new AtomicInteger();
+  private final List<DataObject> threads = new CopyOnWriteArrayList<>(List.of(thread(THREAD, "plans")));
   // Guarded by lock: the one gateway session and the connection it is on (null while cut).
   private Session session;
   private WsContext connection;
@@ -92,11 +98,13 @@ final class FakeDiscord implements PlatformDriver {
 
   private static final class Session {
     final String id;
+    final int intents;
     final List<DataObject> events = new ArrayList<>();
     long seq;
 
-    Session(String id) {
+    Session(String id, int intents) {
       this.id = id;
+      this.intents = intents;
     }
   }
 
@@ -123,7 +131,11 @@ final class FakeDiscord implements PlatformDriver {
               config.routes.post("/api/v10/users/@me/channels", ctx -> json(ctx, dmChannel()));
               config.routes.get("/api/v10/guilds/{guild}/emojis", ctx -> json(ctx, DataArray.empty().add(customEmoji())));
               config.routes.post("/api/v10/interactions/{id}/{token}/callback", this::interactionCallback);
-              config.routes.get("/files/{id}/{name}", ctx -> ctx.result(files.getOrDefault(ctx.pathParam("id"), new byte[0])));
+              config.routes.patch("/api/v10/webhooks/{application}/{token}/messages/@original", this::editOriginal);
+              config.routes.get("/files/{id}/{name}", ctx -> {
+                downloads.incrementAndGet();
+                ctx.result(files.getOrDefault(ctx.pathParam("id"), new byte[0]));
+              });
               config.routes.error(404, ctx -> requests.add("404 " + ctx.method() + " " + ctx.path()));
             });
     app.start("127.0.0.1", 0);
@@ -234,7 +246,8 @@ final class FakeDiscord implements PlatformDriver {
     String channelId = message.getString("channel_id");
     DataObject pressedBy = user(presser.id(), presser.name(), presser.bot());
     DataObject interaction = DataObject.empty()
-        .put("id", nextId()).put("application_id", BOT_ID).put("type", 3).put("token", "interaction-token")
+        .put("id", nextId()).put("application_id", BOT_ID).put("type", 3)
+        .put("token", INTERACTION_TOKEN + message.getString("id"))
         .put("version", 1).put("channel_id", channelId).put("channel", channelObject(channelId))
         .put("message", message).put("locale", "en-US").put("app_permissions", "8")
         .put("entitlements", DataArray.empty()).put("authorizing_integration_owners", DataObject.empty())
@@ -348,12 +361,27 @@ final class FakeDiscord implements PlatformDriver {
     return resumes.get();
   }
 
+  /** How many times a file was downloaded. */
+  int downloadCount() {
+    return downloads.get();
+  }
+
   int typingCount() {
     return typing.get();
   }
 
   List<DataObject> interactionCallbacks() {
     return List.copyOf(callbacks);
+  }
+
+  /** When each interaction callback arrived, in {@link System#nanoTime()}. */
+  List<Long> callbackArrivals() {
+    return List.copyOf(callbackArrivals);
+  }
+
+  /** The edits of pressed question messages made through the interaction's hook. */
+  List<DataObject> originalEdits() {
+    return List.copyOf(originalEdits);
   }
 
   /** The REST requests the fake had no route for. */
@@ -436,7 +464,7 @@ final class FakeDiscord implements PlatformDriver {
       ctx.closeSession(4014, "Disallowed intent(s).");
       return;
     }
-    session = new Session("session-" + sessions.incrementAndGet());
+    session = new Session("session-" + sessions.incrementAndGet(), intents);
     connection = ctx;
     DataObject ready = DataObject.empty()
         .put("v", 10).put("user", botUser()).put("session_id", session.id)
@@ -483,11 +511,28 @@ final class FakeDiscord implements PlatformDriver {
     lock.lock();
     try {
       if (session != null) {
-        sendEvent(type, data);
+        sendEvent(type, "MESSAGE_CREATE".equals(type) ? asSeenBy(session, data) : data);
       }
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * A message as a session sees it: without the Message Content intent, Discord leaves out the
+   * text of server messages that neither mention the bot nor were written by it; DMs keep theirs.
+   */
+  private static DataObject asSeenBy(Session session, DataObject message) {
+    boolean mentionsBot = false;
+    DataArray mentions = message.optArray("mentions").orElse(DataArray.empty());
+    for (int i = 0; i < mentions.length(); i++) {
+      mentionsBot |= BOT_ID.equals(mentions.getObject(i).getString("id"));
+    }
+    boolean byBot = BOT_ID.equals(message.getObject("author").getString("id"));
+    if ((session.intents & MESSAGE_CONTENT_INTENT) != 0 || !message.hasKey("guild_id") || mentionsBot || byBot) {
+      return message;
+    }
+    return DataObject.fromJson(message.toString()).put("content", "");
   }
 
   // Called with lock held.
@@ -580,24 +625,31 @@ final class FakeDiscord implements PlatformDriver {
     ctx.status(204);
   }
 
+  /**
+   * Discord's history: with {@code after}, the oldest {@code limit} messages after it; else the
+   * newest {@code limit} before {@code before} (or before now). Newest first, as Discord answers.
+   */
   private void history(Context ctx) {
     String channel = ctx.pathParam("channel");
-    long after = Long.parseLong(ctx.queryParam("after") == null ? "0" : ctx.queryParam("after"));
+    String after = ctx.queryParam("after");
+    String before = ctx.queryParam("before");
     int limit = ctx.queryParam("limit") == null ? 50 : Integer.parseInt(ctx.queryParam("limit"));
-    requests.add("history " + channel + " after " + after);
-    List<DataObject> page = messages.values().stream()
-        .filter(m -> channel.equals(m.getString("channel_id")))
-        .filter(m -> Long.parseLong(m.getString("id")) > after)
-        .sorted(Comparator.comparingLong(m -> Long.parseLong(m.getString("id"))))
-        .limit(limit)
-        .sorted(Comparator.comparingLong((DataObject m) -> Long.parseLong(m.getString("id"))).reversed())
-        .toList();
+    requests.add("history " + channel + (after != null ? " after " + after : before != null ? " before " + before : " newest")
+        + " limit " + limit);
+    Comparator<DataObject> byId = Comparator.comparingLong(m -> Long.parseLong(m.getString("id")));
+    List<DataObject> inChannel = messages.values().stream().filter(m -> channel.equals(m.getString("channel_id"))).toList();
+    List<DataObject> page = after != null
+        ? inChannel.stream().filter(m -> Long.parseLong(m.getString("id")) > Long.parseLong(after))
+            .sorted(byId).limit(limit).sorted(byId.reversed()).toList()
+        : inChannel.stream().filter(m -> before == null || Long.parseLong(m.getString("id")) < Long.parseLong(before))
+            .sorted(byId.reversed()).limit(limit).toList();
     DataArray array = DataArray.empty();
     page.forEach(array::add);
     json(ctx, array);
   }
 
   private void interactionCallback(Context ctx) {
+    callbackArrivals.add(System.nanoTime());
     callbacks.add(DataObject.fromJson(ctx.body()));
     lock.lock();
     try {
@@ -606,6 +658,22 @@ final class FakeDiscord implements PlatformDriver {
       lock.unlock();
     }
     ctx.status(204);
+  }
+
+  /** An edit of the message whose button was pressed, after the press was acknowledged. */
+  private void editOriginal(Context ctx) {
+    DataObject body = DataObject.fromJson(ctx.body());
+    originalEdits.add(body);
+    DataObject message = messages.get(ctx.pathParam("token").substring(INTERACTION_TOKEN.length()));
+    message.put("content", body.getString("content", message.getString("content")));
+    body.optArray("components").ifPresent(c -> message.put("components", c));
+    lock.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    json(ctx, message);
   }
 
   private boolean failed(Context ctx) {
@@ -647,7 +715,12 @@ final class FakeDiscord implements PlatformDriver {
 
   /** A new snowflake: the current time since Discord's epoch, and a counter to keep ids apart. */
   String nextId() {
-    long millis = Instant.now().toEpochMilli() - TimeUtil.DISCORD_EPOCH;
+    return idAt(Instant.now());
+  }
+
+  /** A new snowflake made at {@code time}, for a message written then. */
+  String idAt(Instant time) {
+    long millis = time.toEpochMilli() - TimeUtil.DISCORD_EPOCH;
     return Long.toString((millis << TimeUtil.TIMESTAMP_OFFSET) | (sequence.incrementAndGet() & 0xFFF));
   }
 
@@ -679,21 +752,39 @@ final class FakeDiscord implements PlatformDriver {
     return message;
   }
 
-  private static DataObject channelObject(String id) {
-    return switch (id) {
-      case DM_CHANNEL -> dmChannel();
-      case THREAD -> threadChannel();
-      default -> textChannel();
-    };
+  private DataObject channelObject(String id) {
+    if (DM_CHANNEL.equals(id)) {
+      return dmChannel();
+    }
+    return threads.stream().filter(t -> id.equals(t.getString("id"))).findFirst().orElseGet(this::textChannel);
   }
 
-  private static DataObject textChannel() {
+  private DataObject textChannel() {
     return DataObject.empty().put("id", TEXT_CHANNEL).put("type", 0).put("guild_id", GUILD).put("name", "general")
-        .put("position", 0).put("permission_overwrites", DataArray.empty()).put("nsfw", false).put("parent_id", null);
+        .put("position", 0).put("permission_overwrites", DataArray.empty()).put("nsfw", false).put("parent_id", null)
+        .put("last_message_id", latestMessage(TEXT_CHANNEL));
   }
 
-  private static DataObject threadChannel() {
-    return DataObject.empty().put("id", THREAD).put("type", 11).put("guild_id", GUILD).put("name", "plans")
+  /** The newest message's id in a channel, which Discord sends with the channel; null if none. */
+  private String latestMessage(String channel) {
+    return messages.values().stream().filter(m -> channel.equals(m.getString("channel_id")))
+        .map(m -> m.getString("id")).max(Comparator.comparingLong(Long::parseLong)).orElse(null);
+  }
+
+  /**
+   * Opens a thread in the text channel, as a person does; the bot hears of it live if connected,
+   * else from the server data of its next session. Returns the thread's id.
+   */
+  String createThread(String name) {
+    String id = nextId();
+    DataObject thread = thread(id, name);
+    threads.add(thread);
+    dispatch("THREAD_CREATE", thread);
+    return id;
+  }
+
+  private static DataObject thread(String id, String name) {
+    return DataObject.empty().put("id", id).put("type", 11).put("guild_id", GUILD).put("name", name)
         .put("parent_id", TEXT_CHANNEL).put("owner_id", USER_ID).put("message_count", 1).put("member_count", 1)
         .put("rate_limit_per_user", 0).put("flags", 0)
         .put("thread_metadata", DataObject.empty().put("archived", false).put("auto_archive_duration", 1440)
@@ -721,7 +812,13 @@ final class FakeDiscord implements PlatformDriver {
     return role;
   }
 
-  private static DataObject guild() {
+  private DataArray withLatestMessages(List<DataObject> threads) {
+    DataArray array = DataArray.empty();
+    threads.forEach(t -> array.add(DataObject.fromJson(t.toString()).put("last_message_id", latestMessage(t.getString("id")))));
+    return array;
+  }
+
+  private DataObject guild() {
     return DataObject.empty()
         .put("id", GUILD).put("name", "Test Server").put("owner_id", USER_ID).put("unavailable", false)
         .put("member_count", 2).put("large", false).put("features", DataArray.empty())
@@ -729,7 +826,7 @@ final class FakeDiscord implements PlatformDriver {
         .put("mfa_level", 0).put("nsfw_level", 0).put("afk_timeout", 300).put("premium_tier", 0).put("preferred_locale", "en-US")
         .put("roles", DataArray.empty().add(role(GUILD, "@everyone", "8", false)).add(role(BOT_ROLE, BOT_NAME, "8", true)))
         .put("channels", DataArray.empty().add(textChannel()))
-        .put("threads", DataArray.empty().add(threadChannel()))
+        .put("threads", withLatestMessages(threads))
         .put("members", DataArray.empty().add(member(botUser(), DataArray.empty().add(BOT_ROLE))))
         .put("emojis", DataArray.empty()).put("stickers", DataArray.empty())
         .put("voice_states", DataArray.empty()).put("presences", DataArray.empty())
