@@ -210,8 +210,9 @@ public final class Router {
           ? new InboundOutcome.Duplicate(messageId)
           : new InboundOutcome.Stored(messageId, stored);
     } catch (StoreException | UncheckedIOException e) {
-      LOG.error("could not store {} {} from {}: {}", kind, messageId, channelType, e.getMessage());
-      throw new StoreUnavailableException("the " + kind + " row could not be stored: " + e.getMessage(), e);
+      String what = kind.equals("chat") ? "message" : "event";
+      LOG.error("could not store {} {} from {}: {}", what, messageId, channelType, e.getMessage());
+      throw new StoreUnavailableException("the " + what + " could not be stored: " + e.getMessage(), e);
     }
   }
 

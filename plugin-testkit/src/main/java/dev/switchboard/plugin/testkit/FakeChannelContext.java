@@ -148,7 +148,11 @@ public final class FakeChannelContext implements ChannelContext {
     return read(() -> List.copyOf(events));
   }
 
-  /** Takes every answer (the fake knows no questions, so none is unknown or expired). */
+  /**
+   * Takes every answer (the fake knows no questions, so none is unknown or expired), unless told
+   * to drop everything: then it refuses answers with that reason, as the gateway refuses one to a
+   * question no longer open.
+   */
   @Override
   public InboundOutcome submitAnswer(QuestionAnswer answer) {
     requireNonNull(answer, "answer is null");
@@ -160,6 +164,9 @@ public final class FakeChannelContext implements ChannelContext {
       if (answer.answerId() != null
           && !seenAnswers.add(answer.platformId() + '\u0000' + answer.answerId())) {
         return new InboundOutcome.Duplicate(answer.answerId());
+      }
+      if (mode == Mode.DROP) {
+        return new InboundOutcome.Dropped("answer-" + answer.questionId(), dropReason);
       }
       answers.add(answer);
       changed.signalAll();

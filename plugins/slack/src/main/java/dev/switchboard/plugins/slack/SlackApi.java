@@ -144,6 +144,13 @@ final class SlackApi implements AutoCloseable {
     return response.getTs();
   }
 
+  /** Shows {@code text} to one person in a conversation, and to nobody else (chat.postEphemeral). */
+  void tellOnly(String channel, String threadTs, String user, String text) throws CallFailed {
+    SlackErrors.call(
+        "chat.postEphemeral",
+        () -> methods.chatPostEphemeral(r -> r.channel(channel).threadTs(threadTs).user(user).text(text)));
+  }
+
   /** Replaces a message's text (and blocks; null removes none, "[]" removes all). */
   void update(String channel, String ts, String text, String blocks) throws CallFailed {
     SlackErrors.call(

@@ -217,8 +217,8 @@ final class SlackEvents {
   /**
    * Handles an interactivity payload. A press of a question's button is stored as the answer; the
    * returned follow-up then shows the choice in the question's message (chat.update) and is run
-   * after Slack was acknowledged. Empty for other interactions and for answers the gateway did not
-   * take.
+   * after Slack was acknowledged. An answer the gateway refused (the question is no longer open)
+   * is followed by a message only the presser sees, saying why. Empty for other interactions.
    */
   Optional<Runnable> interaction(JsonObject payload) {
     Optional<Press> found = SlackInbound.press(payload);
@@ -242,10 +242,22 @@ final class SlackEvents {
       log.warn("The gateway takes no answers to questions; a Slack button press was ignored");
       return Optional.empty();
     }
+    if (outcome instanceof InboundOutcome.Dropped dropped) {
+      // An unknown, expired or already answered question: the presser alone is told why.
+      return Optional.of(() -> refuse(press, dropped.reason()));
+    }
     if (!(outcome instanceof InboundOutcome.Stored) || press.messageTs() == null) {
       return Optional.empty();
     }
     return Optional.of(() -> showChoice(press));
+  }
+
+  private void refuse(Press press, String reason) {
+    try {
+      api.tellOnly(press.channel(), press.threadTs(), press.user(), "Your answer was not taken: " + reason + ".");
+    } catch (CallFailed e) {
+      log.warn("Could not tell the presser why an answer was not taken: {}", e.getMessage());
+    }
   }
 
   private void showChoice(Press press) {

@@ -302,6 +302,25 @@ class SlackEventsApiTest {
     assertShowsChoice(slack.api().awaitCall("chat.update", Running.TIMEOUT), questionTs);
   }
 
+  @Test
+  void a_press_the_gateway_refuses_is_explained_to_the_presser_alone_and_the_question_is_left_as_it_is() {
+    String questionTs = postQuestion(slack);
+    slack.context.dropEverything("this question has expired");
+    JsonObject press = slack.platform.press(SlackPlatform.GROUP, questionTs, "Yes", SlackPlatform.ADA);
+
+    WebhookResponse response =
+        slack.platform.post(
+            "interactivity", "payload=" + URLEncoder.encode(press.toString(), UTF_8), Map.of());
+
+    assertEquals(200, response.status());
+    FakeSlack.Call told = slack.api().awaitCall("chat.postEphemeral", Running.TIMEOUT);
+    assertEquals(SlackPlatform.GROUP, told.param("channel"));
+    assertEquals("U0ADA", told.param("user"));
+    assertEquals("Your answer was not taken: this question has expired.", told.param("text"));
+    assertTrue(slack.context.answers().isEmpty());
+    assertTrue(slack.api().calls("chat.update").isEmpty(), "the buttons stay for whoever may still answer");
+  }
+
   /** Delivers a question with Yes and No buttons to the group chat; returns its message ts. */
   static String postQuestion(Running slack) {
     DeliveryResult result =
