@@ -65,7 +65,13 @@ final class DiscordChannel implements Channel {
     this.outbound = new DiscordOutbound(buttons);
     QuestionPresses presses = new QuestionPresses(context, buttons);
     this.interactions =
-        settings.publicKey() == null ? null : new DiscordInteractions(settings.publicKey(), presses, clock);
+        settings.publicKey() == null
+            ? null
+            : new DiscordInteractions(
+                settings.publicKey(),
+                presses,
+                InteractionFollowUps.over(settings.apiUrl(), settings.requestTimeout()),
+                clock);
     this.receiver =
         new DiscordReceiver(
             settings,
@@ -235,6 +241,9 @@ final class DiscordChannel implements Channel {
       lifecycle.notifyAll();
     }
     receiver.close();
+    if (interactions != null) {
+      interactions.close();
+    }
     if (current != null) {
       current.close();
     }

@@ -6,6 +6,7 @@ import dev.switchboard.plugin.api.InboundEvent.Sender;
 import dev.switchboard.plugin.api.StoreUnavailableException;
 import dev.switchboard.plugin.api.WebhookRequest;
 import dev.switchboard.plugin.api.WebhookResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -17,6 +18,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import net.dv8tion.jda.api.utils.TimeUtil;
 import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
@@ -29,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * header followed by the raw body; a request whose signature does not verify, or whose timestamp is
  * more than five minutes off, is refused with 401 (Discord itself sends such requests to check that
  * the endpoint refuses them). PING is answered with PONG; a pressed question button is stored and
- * answered with the message updated to show the choice.
+ * answered with the message updated to show the choice (or, when storing it takes long,
+ * acknowledged at once and the message updated once it is stored).
  */
 final class DiscordInteractions {
   private static final Logger log = LoggerFactory.getLogger(DiscordInteractions.class);
@@ -42,12 +51,23 @@ final class DiscordInteractions {
 
   private final PublicKey key;
   private final QuestionPresses presses;
+  private final InteractionFollowUps followUps;
   private final Clock clock;
+  // Stores answers off the HTTP handler's thread, so that a slow store cannot hold Discord's answer.
+  private final ExecutorService storing =
+      Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("discord-http-press-", 0).factory());
 
-  DiscordInteractions(String publicKeyHex, QuestionPresses presses, Clock clock) {
+  DiscordInteractions(
+      String publicKeyHex, QuestionPresses presses, InteractionFollowUps followUps, Clock clock) {
     this.key = publicKey(publicKeyHex);
     this.presses = requireNonNull(presses, "presses is null");
+    this.followUps = requireNonNull(followUps, "followUps is null");
     this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  /** Stops taking presses; an answer being stored finishes on its own. */
+  void close() {
+    storing.shutdown();
   }
 
   static PublicKey publicKey(String hex) {
@@ -106,32 +126,77 @@ final class DiscordInteractions {
                 user.getBoolean("bot", false)),
             interactionId,
             timeOf(interactionId));
-    // Known debt: over HTTP the answer is stored before Discord is answered, with no time budget as
-    // over the gateway (GatewayPresses); a store slower than 3 s shows the press as failed. Fix:
-    // store with a budget, answer type 6 (DEFERRED_UPDATE_MESSAGE) when it runs out, and update the
-    // message through InteractionHook.from(jda, token) once the answer is stored.
+    // Discord waits 3 s for the answer. The press is stored within GatewayPresses' budget and
+    // answered with its outcome; past the budget it is acknowledged unchanged (type 6) and the
+    // outcome follows through the interaction's webhook once stored.
+    Future<Optional<QuestionPresses.Reply>> stored;
     try {
-      return presses
-          .press(press)
-          .map(
-              reply ->
-                  switch (reply) {
-                    case QuestionPresses.Reply.Update update ->
-                        json(
-                            DataObject.empty()
-                                .put("type", 7)
-                                .put(
-                                    "data",
-                                    DataObject.empty()
-                                        .put("content", update.text())
-                                        .put("components", DataArray.empty())));
-                    case QuestionPresses.Reply.Refuse refuse -> json(message(4, refuse.text(), true));
-                  })
-          // Not a question's button: acknowledge without changing anything.
-          .orElseGet(() -> json(DataObject.empty().put("type", 6)));
-    } catch (StoreUnavailableException e) {
-      log.warn("Could not store the answer of a button press: {}", e.getMessage());
-      return WebhookResponse.text(503, "the answer could not be stored; press again");
+      stored = storing.submit(() -> presses.press(press));
+    } catch (RejectedExecutionException e) {
+      return WebhookResponse.text(503, "the channel is closing; press again");
+    }
+    try {
+      return answer(stored.get(GatewayPresses.ACKNOWLEDGE_WITHIN.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      log.info("Storing the answer of a button press takes long; acknowledged it first");
+      String application = interaction.getString("application_id", "");
+      String token = interaction.getString("token", "");
+      storing.execute(() -> followUp(stored, application, token));
+      return json(DataObject.empty().put("type", 6));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StoreUnavailableException unavailable) {
+        log.warn("Could not store the answer of a button press: {}", unavailable.getMessage());
+        return WebhookResponse.text(503, "the answer could not be stored; press again");
+      }
+      log.warn("A button press failed", e.getCause());
+      return WebhookResponse.text(500, "the press could not be handled");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return WebhookResponse.text(503, "the channel is closing; press again");
+    }
+  }
+
+  private static WebhookResponse answer(Optional<QuestionPresses.Reply> reply) {
+    return reply
+        .map(
+            r ->
+                switch (r) {
+                  case QuestionPresses.Reply.Update update ->
+                      json(
+                          DataObject.empty()
+                              .put("type", 7)
+                              .put(
+                                  "data",
+                                  DataObject.empty()
+                                      .put("content", update.text())
+                                      .put("components", DataArray.empty())));
+                  case QuestionPresses.Reply.Refuse refuse -> json(message(4, refuse.text(), true));
+                })
+        // Not a question's button: acknowledge without changing anything.
+        .orElseGet(() -> json(DataObject.empty().put("type", 6)));
+  }
+
+  /** After an acknowledgement without a change: the outcome of the press, once it is stored. */
+  private void followUp(Future<Optional<QuestionPresses.Reply>> stored, String application, String token) {
+    try {
+      Optional<QuestionPresses.Reply> reply;
+      try {
+        reply = stored.get();
+      } catch (ExecutionException e) {
+        log.warn("Could not store the answer of an acknowledged button press: {}", e.getCause().getMessage());
+        followUps.tellOnly(application, token, "Your answer could not be saved. Please press the button again.");
+        return;
+      }
+      if (reply.isPresent()) {
+        switch (reply.get()) {
+          case QuestionPresses.Reply.Update update -> followUps.editOriginal(application, token, update.text());
+          case QuestionPresses.Reply.Refuse refuse -> followUps.tellOnly(application, token, refuse.text());
+        }
+      }
+    } catch (IOException e) {
+      log.warn("Could not follow up on a button press: {}", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

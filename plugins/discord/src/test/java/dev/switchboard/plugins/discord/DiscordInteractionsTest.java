@@ -24,8 +24,12 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +42,11 @@ class DiscordInteractionsTest {
 
   private KeyPair keys;
   private FakeChannelContext context;
+  private ScriptedContext scripted;
   private DiscordInteractions endpoint;
   private QuestionButtons buttons;
+  private final List<String> followUps = new CopyOnWriteArrayList<>();
+  private final CountDownLatch followedUp = new CountDownLatch(1);
 
   @BeforeEach
   void makeKeysAndEndpoint() throws Exception {
@@ -47,10 +54,31 @@ class DiscordInteractionsTest {
     // The raw 32-byte key follows the 12-byte X.509 prefix of the encoded public key.
     String publicKey = HexFormat.of().formatHex(Arrays.copyOfRange(keys.getPublic().getEncoded(), 12, 44));
     context = new FakeChannelContext(folder);
+    scripted = new ScriptedContext(context);
     buttons = new QuestionButtons(folder.resolve("questions.log"));
+    InteractionFollowUps recorded =
+        new InteractionFollowUps() {
+          @Override
+          public void editOriginal(String applicationId, String token, String text) {
+            followUps.add("edit " + applicationId + "/" + token + ": " + text);
+            followedUp.countDown();
+          }
+
+          @Override
+          public void tellOnly(String applicationId, String token, String text) {
+            followUps.add("tell " + applicationId + "/" + token + ": " + text);
+            followedUp.countDown();
+          }
+        };
     endpoint =
         new DiscordInteractions(
-            publicKey, new QuestionPresses(context, buttons), Clock.fixed(NOW, ZoneOffset.UTC));
+            publicKey, new QuestionPresses(scripted, buttons), recorded, Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  @AfterEach
+  void closeEndpoint() {
+    scripted.releaseAnswers();
+    endpoint.close();
   }
 
   @Test
@@ -115,6 +143,34 @@ class DiscordInteractionsTest {
     assertEquals(FakeDiscord.TEXT_CHANNEL, answer.platformId());
     assertEquals(FakeDiscord.THREAD, answer.threadId());
     assertEquals(new Sender(FakeDiscord.USER_ID, "Ada", false), answer.sender());
+  }
+
+  @Test
+  void a_press_whose_answer_is_slow_to_store_is_acknowledged_in_time_and_the_message_updated_after() throws Exception {
+    String customId = buttons.customId("q-2", "soup");
+    DataObject message = FakeDiscord.message("900000000000000011", FakeDiscord.TEXT_CHANNEL, FakeDiscord.GUILD, FakeDiscord.botUser(), "Lunch?");
+    message.put("components", DataArray.empty().add(DataObject.empty().put("type", 1).put("components",
+        DataArray.empty().add(DataObject.empty().put("type", 2).put("custom_id", customId).put("label", "Soup")))));
+    DataObject press = DataObject.empty()
+        .put("id", "900000000000000012").put("type", 3).put("channel_id", FakeDiscord.TEXT_CHANNEL)
+        .put("application_id", "app-1").put("token", "tok-1")
+        .put("channel", DataObject.empty().put("id", FakeDiscord.TEXT_CHANNEL).put("type", 0))
+        .put("member", DataObject.empty().put("user", FakeDiscord.user(FakeDiscord.USER_ID, "Ada", false)))
+        .put("message", message).put("data", DataObject.empty().put("custom_id", customId).put("component_type", 2));
+    scripted.holdAnswers();
+
+    long started = System.nanoTime();
+    WebhookResponse response = endpoint.handle(signed(press.toString(), NOW));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertEquals(6, DataObject.fromJson(response.body()).getInt("type"), "DEFERRED_UPDATE_MESSAGE");
+    assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "answered Discord after " + took);
+    assertEquals(List.of(), followUps, "nothing follows while the answer is not stored");
+    scripted.releaseAnswers();
+    assertEquals("soup", context.awaitAnswer("q-2", Duration.ofSeconds(5)).value());
+    assertTrue(followedUp.await(5, TimeUnit.SECONDS), "the question message is updated");
+    assertTrue(followUps.getFirst().startsWith("edit app-1/tok-1: "), followUps.toString());
+    assertTrue(followUps.getFirst().contains("**Soup** (chosen by Ada)"), followUps.toString());
   }
 
   @Test
