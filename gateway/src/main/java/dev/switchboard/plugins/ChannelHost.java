@@ -63,6 +63,8 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
   public record MountedRoute(String channelType, WebhookRoute route) {}
 
   /**
+   * A host whose channels may only submit messages (answers and integrator events are refused).
+   *
    * @param router stores an inbound event of a channel type and returns the outcome
    */
   public ChannelHost(
@@ -70,24 +72,17 @@ public final class ChannelHost implements ChannelDirectory, AutoCloseable {
       Map<String, String> environment,
       Path dataDir,
       BiFunction<String, InboundEvent, InboundOutcome> router) {
-    this(sections, environment, dataDir, router, (type, answer) -> {
-      throw new UnsupportedOperationException("this gateway does not take answers to questions");
-    });
-  }
-
-  /**
-   * @param router stores an inbound event of a channel type and returns the outcome
-   * @param answers stores the answer to a question and returns the outcome
-   */
-  public ChannelHost(
-      Map<String, ChannelSection> sections,
-      Map<String, String> environment,
-      Path dataDir,
-      BiFunction<String, InboundEvent, InboundOutcome> router,
-      BiFunction<String, QuestionAnswer, InboundOutcome> answers) {
-    this(sections, environment, dataDir, router, answers, (type, event) -> {
-      throw new UnsupportedOperationException("this gateway does not take integrator events");
-    });
+    this(
+        sections,
+        environment,
+        dataDir,
+        router,
+        (type, answer) -> {
+          throw new UnsupportedOperationException("this gateway does not take answers to questions");
+        },
+        (type, event) -> {
+          throw new UnsupportedOperationException("this gateway does not take integrator events");
+        });
   }
 
   /**
